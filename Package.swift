@@ -1,0 +1,54 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "dropgen",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "dropgen", targets: ["dropgen"]),
+        .library(name: "SiteBuilder", targets: ["SiteBuilder"]),
+        .library(name: "MediaPipeline", targets: ["MediaPipeline"]),
+        .library(name: "Publisher", targets: ["Publisher"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CCmarkGFM", pkgConfig: "libcmark-gfm",
+                       providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+        .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
+        .executableTarget(
+            name: "dropgen",
+            dependencies: [
+                "SiteBuilder", "MediaPipeline", "Publisher",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .target(
+            name: "SiteBuilder",
+            dependencies: [
+                "CCmarkGFM", "MediaPipeline", "Publisher",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        .target(
+            name: "MediaPipeline",
+            dependencies: [
+                "CWebP",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        .target(
+            name: "Publisher",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]),
+        .testTarget(name: "SiteBuilderTests", dependencies: ["SiteBuilder"]),
+        .testTarget(name: "MediaPipelineTests", dependencies: ["MediaPipeline", "CWebP"]),
+        .testTarget(name: "PublisherTests", dependencies: ["Publisher"]),
+    ]
+)

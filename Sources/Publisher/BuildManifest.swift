@@ -1,0 +1,56 @@
+import Foundation
+
+/// What a build produced: one entry per file under the output folder, written to
+/// `.dropgen/manifest.json`. It is the Publisher's only input about the site, so any built
+/// folder with a manifest can be published.
+public struct BuildManifest: Codable, Sendable, Equatable {
+    public static let relativePath = ".dropgen/manifest.json"
+
+    public var version: Int
+    public var files: [Entry]
+
+    public struct Entry: Codable, Sendable, Equatable {
+        /// Path relative to the output root, `/`-separated, no leading slash.
+        public var path: String
+        /// Lowercase hex SHA-256 of the bytes.
+        public var sha256: String
+        public var size: Int
+        public var contentType: String
+        /// True when the file name carries a content hash (`name.<hash>.ext`): immutable at the edge.
+        public var hashed: Bool
+        public var cacheClass: CacheClass
+
+        public init(path: String, sha256: String, size: Int, contentType: String, hashed: Bool, cacheClass: CacheClass) {
+            self.path = path
+            self.sha256 = sha256
+            self.size = size
+            self.contentType = contentType
+            self.hashed = hashed
+            self.cacheClass = cacheClass
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case path, sha256, size, hashed
+            case contentType = "content_type"
+            case cacheClass = "cache_class"
+        }
+    }
+
+    public init(files: [Entry]) {
+        self.version = 1
+        self.files = files.sorted { $0.path < $1.path }
+    }
+
+    /// Stable bytes: sorted keys and paths, so the same build gives the same manifest.
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var data = try encoder.encode(self)
+        data.append(0x0A)
+        return data
+    }
+
+    public static func decode(_ data: Data) throws -> BuildManifest {
+        try JSONDecoder().decode(BuildManifest.self, from: data)
+    }
+}

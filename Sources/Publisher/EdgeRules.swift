@@ -1,0 +1,91 @@
+import Foundation
+
+/// How the edge should cache a file. One source of truth for the build, the preview server and
+/// every publish target.
+public enum CacheClass: String, Codable, Sendable, CaseIterable {
+    /// Content-hashed asset: cached forever, uploaded create-only.
+    case immutable
+    /// HTML, feeds, sitemap, catalog, manifests: revalidated on every request.
+    case revalidate
+    /// Other files with stable names (robots.txt, favicon, _redirects): revalidated too, but
+    /// uploaded before HTML because pages may reference them.
+    case mutable
+}
+
+public enum EdgeRules {
+    public static let immutableCacheControl = "public, max-age=31536000, immutable"
+    public static let defaultRevalidateCacheControl = "public, max-age=0, must-revalidate"
+
+    /// `name.<hash>.ext` where hash is 8 to 64 lowercase hex characters.
+    public static func isContentHashed(_ path: String) -> Bool {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count >= 3 else { return false }
+        let hash = parts[parts.count - 2]
+        return (8...64).contains(hash.count) && hash.allSatisfy { $0.isHexDigit && !$0.isUppercase }
+    }
+
+    public static func cacheClass(for path: String) -> CacheClass {
+        if isContentHashed(path) { return .immutable }
+        if isRevalidated(path) { return .revalidate }
+        return .mutable
+    }
+
+    public static func cacheControl(for cacheClass: CacheClass, revalidate: String = defaultRevalidateCacheControl) -> String {
+        switch cacheClass {
+        case .immutable: return immutableCacheControl
+        case .revalidate, .mutable: return revalidate
+        }
+    }
+
+    static func isRevalidated(_ path: String) -> Bool {
+        let ext = fileExtension(path)
+        return ["html", "xml", "json", "ics", "webmanifest"].contains(ext) || path.hasPrefix(".dropgen/")
+    }
+
+    static let types: [String: String] = [
+        "html": "text/html; charset=utf-8",
+        "htm": "text/html; charset=utf-8",
+        "css": "text/css; charset=utf-8",
+        "js": "text/javascript; charset=utf-8",
+        "mjs": "text/javascript; charset=utf-8",
+        "json": "application/json; charset=utf-8",
+        "xml": "application/xml; charset=utf-8",
+        "txt": "text/plain; charset=utf-8",
+        "md": "text/markdown; charset=utf-8",
+        "ics": "text/calendar; charset=utf-8",
+        "webmanifest": "application/manifest+json; charset=utf-8",
+        "svg": "image/svg+xml; charset=utf-8",
+        "webp": "image/webp",
+        "avif": "image/avif",
+        "jpg": "image/jpeg",
+        "jpeg": "image/jpeg",
+        "png": "image/png",
+        "gif": "image/gif",
+        "ico": "image/x-icon",
+        "woff2": "font/woff2",
+        "woff": "font/woff",
+        "mp4": "video/mp4",
+        "webm": "video/webm",
+        "pdf": "application/pdf",
+    ]
+
+    public static func contentType(for path: String) -> String {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        if name == "_redirects" || name == "_headers" { return "text/plain; charset=utf-8" }
+        if path.hasSuffix("feed.xml") { return "application/atom+xml; charset=utf-8" }
+        return types[fileExtension(path)] ?? "application/octet-stream"
+    }
+
+    /// Text types are worth compressing; video and already-compressed images never are.
+    public static func isCompressible(contentType: String) -> Bool {
+        contentType.hasPrefix("text/") || contentType.contains("json") || contentType.contains("xml")
+            || contentType.contains("javascript") || contentType.hasPrefix("image/svg")
+    }
+
+    static func fileExtension(_ path: String) -> String {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
+        return name[name.index(after: dot)...].lowercased()
+    }
+}

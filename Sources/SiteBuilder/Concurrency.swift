@@ -1,0 +1,44 @@
+import Foundation
+
+/// Maps in parallel with at most `width` tasks in flight; results keep the input order so the
+/// output never depends on scheduling.
+func concurrentMap<Input: Sendable, Output: Sendable>(
+    _ items: [Input], width: Int = ProcessInfo.processInfo.activeProcessorCount,
+    _ transform: @escaping @Sendable (Input) async -> Output
+) async -> [Output] {
+    guard items.count > 1 else { return await items.asyncMap(transform) }
+    return await withTaskGroup(of: (Int, Output).self) { group in
+        var results = [Output?](repeating: nil, count: items.count)
+        var next = 0
+        for _ in 0..<min(max(width, 1), items.count) {
+            let index = next, item = items[index]
+            group.addTask { (index, await transform(item)) }
+            next += 1
+        }
+        while let (index, output) = await group.next() {
+            results[index] = output
+            if next < items.count {
+                let index = next, item = items[index]
+                group.addTask { (index, await transform(item)) }
+                next += 1
+            }
+        }
+        return results.map { $0! }
+    }
+}
+
+extension Array {
+    func asyncMap<T>(_ transform: (Element) async -> T) async -> [T] {
+        var results: [T] = []
+        results.reserveCapacity(count)
+        for element in self { results.append(await transform(element)) }
+        return results
+    }
+}
+
+/// Splits work into chunks so that tiny per-item tasks do not drown in scheduling overhead.
+func chunked<T>(_ items: [T], into count: Int) -> [[T]] {
+    guard !items.isEmpty else { return [] }
+    let size = Swift.max(1, (items.count + count - 1) / count)
+    return stride(from: 0, to: items.count, by: size).map { Array(items[$0..<Swift.min($0 + size, items.count)]) }
+}

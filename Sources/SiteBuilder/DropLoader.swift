@@ -1,0 +1,184 @@
+import Foundation
+import MediaPipeline
+
+/// Reads one drop file into a `Drop`, with its media requests still to be planned.
+enum DropLoader {
+    struct Loaded: Sendable {
+        var drop: Drop
+        var hero: HeroRequest?
+        var heroAlt: String
+        var images: [(StillRequest, alt: String)]
+    }
+
+    struct Result: Sendable {
+        var loaded: Loaded?
+        var diagnostics: [Diagnostic]
+    }
+
+    static func load(_ path: String, root: URL, now: Date, config: SiteConfig) -> Result {
+        var log = DiagnosticLog()
+        guard let data = FileManager.default.contents(atPath: root.appendingPathComponent(path).path) else {
+            return Result(loaded: nil, diagnostics: [Diagnostic(file: path, message: "cannot be read")])
+        }
+        guard let file = SourceFile.parse(data, path: path, log: &log) else { return Result(loaded: nil, diagnostics: log.all) }
+        let loaded = parse(file, root: root, now: now, config: config, log: &log)
+        return Result(loaded: log.isEmpty ? loaded : nil, diagnostics: log.all)
+    }
+
+    static func defaultSlug(for path: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        return url.lastPathComponent == "index.md" ? url.deletingLastPathComponent().lastPathComponent
+            : url.deletingPathExtension().lastPathComponent
+    }
+
+    private static func parse(_ file: SourceFile, root: URL, now: Date, config: SiteConfig, log: inout DiagnosticLog) -> Loaded? {
+        let fields = file.frontMatter
+        fields.checkKeys(known: Site.dropKeys, required: ["title", "creator"], log: &log)
+        let title = fields.nonEmptyString("title", log: &log) ?? ""
+        let creator = fields.nonEmptyString("creator", log: &log) ?? ""
+
+        let slug = fields.string("slug", log: &log) ?? defaultSlug(for: file.path)
+        if !isSlug(slug) {
+            log.add(fields.has("slug") ? fields.diagnostic("slug", "expected lowercase letters, digits and single dashes, got \"\(slug)\"")
+                    : Diagnostic(file: file.path, key: "slug", message: "the file name gives the slug \"\(slug)\"; rename the file or set `slug:` with lowercase letters, digits and dashes"))
+        }
+        var aliases: [String] = []
+        for (index, alias) in fields.stringList("aliases", log: &log).enumerated() {
+            if let normalized = normalizeAlias(alias) {
+                aliases.append(normalized)
+            } else {
+                log.add(fields.diagnostic("aliases", "aliases[\(index)]: expected a site path such as /old-name/, got \"\(alias)\""))
+            }
+        }
+
+        let price = fields.money("price", log: &log)
+        let compareAt = fields.money("compare_at", log: &log)
+        let edition = fields.int("edition", min: 1, log: &log)
+        let remaining = fields.int("remaining", min: 0, log: &log)
+        if let edition, let remaining, remaining > edition {
+            log.add(fields.diagnostic("remaining", "is \(remaining), more than the edition of \(edition)"))
+        }
+        let limit = fields.int("per_customer_limit", min: 1, log: &log)
+        let opens = fields.timestamp("opens", log: &log)
+        let closes = fields.timestamp("closes", log: &log)
+        if let opens, let closes, closes <= opens {
+            log.add(fields.diagnostic("closes", "must be after opens (\(RFC3339.format(opens)))"))
+        }
+
+        var statusOverride: DropState?
+        if let status = fields.string("status", log: &log) {
+            statusOverride = DropState.overrides[status]
+            if statusOverride == nil {
+                var message = "expected one of draft, scheduled, live, sold_out, archived, got \"\(status)\""
+                if let hint = suggestion(for: status, among: Array(DropState.overrides.keys)) { message += "; did you mean `\(hint)`?" }
+                log.add(fields.diagnostic("status", message))
+            }
+        }
+
+        var earlyAccess: EarlyAccess?
+        if let access = fields.fields("early_access", log: &log) {
+            access.checkKeys(known: ["opens", "badges"], required: ["opens", "badges"], log: &log)
+            let badges = access.stringList("badges", log: &log)
+            if let accessOpens = access.timestamp("opens", log: &log) {
+                if let opens, accessOpens >= opens {
+                    log.add(access.diagnostic("opens", "must be before the drop opens (\(RFC3339.format(opens)))"))
+                }
+                earlyAccess = EarlyAccess(opens: accessOpens, badges: badges)
+            }
+        }
+
+        var pickup: [PickupWindow] = []
+        for window in fields.fieldsList("pickup", log: &log) {
+            window.checkKeys(known: ["location", "address", "starts", "ends"], required: ["location", "starts", "ends"], log: &log)
+            guard let location = window.nonEmptyString("location", log: &log),
+                  let starts = window.timestamp("starts", log: &log), let ends = window.timestamp("ends", log: &log) else { continue }
+            if ends <= starts {
+                log.add(window.diagnostic("ends", "must be after starts (\(RFC3339.format(starts)))"))
+                continue
+            }
+            pickup.append(PickupWindow(location: location, address: window.string("address", log: &log), starts: starts, ends: ends))
+        }
+
+        var tags: [String] = []
+        for tag in fields.stringList("tags", log: &log) {
+            let slug = slugify(tag)
+            if slug.isEmpty {
+                log.add(fields.diagnostic("tags", "tag \"\(tag)\" has no letters or digits"))
+            } else if !tags.contains(slug) {
+                tags.append(slug)
+            }
+        }
+
+        var buyURL: String?
+        if let url = fields.string("buy_url", log: &log), Site.checkURL(url, key: "buy_url", fields: fields, log: &log) {
+            buyURL = url
+        }
+
+        var hero: HeroRequest?
+        var heroAlt = ""
+        if let heroFields = fields.fields("hero", log: &log) {
+            heroFields.checkKeys(known: ["video", "start", "duration", "poster_at", "alt"], required: ["video", "duration", "alt"], log: &log)
+            heroAlt = heroFields.nonEmptyString("alt", log: &log) ?? ""
+            let start = heroFields.double("start", log: &log) ?? 0
+            let duration = heroFields.double("duration", log: &log)
+            let posterAt = heroFields.double("poster_at", log: &log)
+            let source = MediaSource(file: file.path, line: heroFields.line(of: "video"), key: "hero.video")
+            if let video = heroFields.nonEmptyString("video", log: &log),
+               let url = MediaPaths.resolve(video, from: file.path, root: root, source: source, log: &log), let duration {
+                var lines: [String: Int] = [:]
+                for key in ["video", "start", "duration", "poster_at"] { lines[key] = heroFields.line(of: key) }
+                hero = HeroRequest(source: source, video: url, start: start, duration: duration, posterAt: posterAt, lines: lines)
+            }
+        }
+
+        var images: [(StillRequest, alt: String)] = []
+        for image in fields.fieldsList("images", log: &log) {
+            image.checkKeys(known: ["src", "alt"], required: ["src", "alt"], log: &log)
+            let source = MediaSource(file: file.path, line: image.line(of: "src"), key: image.keyPath("src"))
+            guard let alt = image.nonEmptyString("alt", log: &log), let src = image.nonEmptyString("src", log: &log),
+                  let url = MediaPaths.resolve(src, from: file.path, root: root, source: source, log: &log) else { continue }
+            images.append((StillRequest(source: source, image: url), alt))
+        }
+
+        let state = DropState.at(now, override: statusOverride, opens: opens, closes: closes, earlyAccessOpens: earlyAccess?.opens,
+                                 remaining: remaining, archiveAfterDays: config.archiveAfterDays)
+        var lines: [String: Int] = [:]
+        for key in fields.keys { lines[key] = fields.line(of: key) }
+        let drop = Drop(file: file.path, slug: slug, title: title, creatorID: creator, aliases: aliases, price: price,
+                        compareAt: compareAt, priceUntil: fields.timestamp("price_until", log: &log), edition: edition,
+                        remaining: remaining, perCustomerLimit: limit, opens: opens, closes: closes, statusOverride: statusOverride,
+                        earlyAccess: earlyAccess, hero: nil, images: [], pickup: pickup.sorted { $0.starts < $1.starts },
+                        policyID: fields.string("policy", log: &log), tags: tags, buyURL: buyURL,
+                        bodyHTML: Markdown.html(file.body), summary: Markdown.summary(file.body), state: state, lines: lines)
+        return Loaded(drop: drop, hero: hero, heroAlt: heroAlt, images: images)
+    }
+
+    static func isSlug(_ text: String) -> Bool {
+        !text.isEmpty && text.count <= 100 && !text.hasPrefix("-") && !text.hasSuffix("-") && !text.contains("--")
+            && text.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
+    }
+
+    /// `/old/mug` → `/old/mug/`; refuses anything that is not a plain site path.
+    static func normalizeAlias(_ alias: String) -> String? {
+        guard alias.hasPrefix("/"), !alias.hasPrefix("//"), !alias.contains(".."), !alias.contains("?"), !alias.contains("#"),
+              !alias.contains(" "), !alias.contains("\""), !alias.contains("<"), alias.count > 1 else { return nil }
+        if alias.hasSuffix("/") || alias.hasSuffix(".html") { return alias }
+        return alias + "/"
+    }
+}
+
+/// `Hand-thrown Mugs!` → `hand-thrown-mugs`.
+func slugify(_ text: String) -> String {
+    var slug = ""
+    var pendingDash = false
+    for character in text.lowercased().folding(options: .diacriticInsensitive, locale: nil) {
+        if character.isASCII && (character.isLetter || character.isNumber) {
+            if pendingDash && !slug.isEmpty { slug.append("-") }
+            slug.append(character)
+            pendingDash = false
+        } else {
+            pendingDash = true
+        }
+    }
+    return slug
+}

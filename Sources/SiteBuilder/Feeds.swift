@@ -1,0 +1,101 @@
+import Foundation
+
+/// Machine-readable outputs: sitemap, robots.txt, Atom feed, catalog.json, _redirects.
+extension Contexts {
+    /// When a drop's page last changed: its latest schedule instant that has passed.
+    func lastChange(_ drop: Drop) -> Date? {
+        drop.transitions(archiveAfterDays: site.config.archiveAfterDays).filter { $0 <= site.now }.max() ?? drop.earlyAccess?.opens ?? drop.opens
+    }
+
+    func sitemap(pages: [String]) -> String {
+        var lastmod: [String: Date] = [:]
+        for drop in site.publicDrops { lastmod[drop.path] = lastChange(drop) }
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+        for path in pages.sorted() {
+            xml += "  <url><loc>\(xmlEscape(site.config.absoluteURL(path)))</loc>"
+            if let date = lastmod[path] { xml += "<lastmod>\(RFC3339.format(date))</lastmod>" }
+            xml += "</url>\n"
+        }
+        return xml + "</urlset>\n"
+    }
+
+    var robots: String {
+        "User-agent: *\nAllow: /\n\nSitemap: \(site.config.absoluteURL("/sitemap.xml"))\n"
+    }
+
+    /// Atom feed of public drops, newest change first.
+    func atomFeed(limit: Int = 50) -> String {
+        let config = site.config
+        let entries = site.publicDrops.map { ($0, lastChange($0) ?? site.now) }
+            .sorted { ($0.1, $0.0.slug) > ($1.1, $1.0.slug) }.prefix(limit)
+        let updated = entries.map(\.1).max() ?? site.now
+        var xml = """
+        <?xml version="1.0" encoding="utf-8"?>
+        <feed xmlns="http://www.w3.org/2005/Atom">
+          <title>\(xmlEscape(config.title))</title>
+          <id>\(xmlEscape(config.absoluteURL("/")))</id>
+          <link rel="alternate" href="\(xmlEscape(config.absoluteURL("/")))"/>
+          <link rel="self" href="\(xmlEscape(config.absoluteURL("/feed.xml")))"/>
+          <updated>\(RFC3339.format(updated))</updated>
+
+        """
+        for (drop, changed) in entries {
+            let url = xmlEscape(config.absoluteURL(drop.path))
+            let creator = site.creator(drop.creatorID)?.name ?? drop.creatorID
+            var summary = drop.state.label
+            if let price = drop.price { summary += " · " + price.formatted(currency: config.currency) }
+            if let scarcity = scarcity(drop) { summary += " · " + scarcity }
+            if let opens = drop.opens { summary += " · opens " + clock.display(opens) }
+            if !drop.summary.isEmpty { summary += "\n\n" + drop.summary }
+            xml += """
+              <entry>
+                <title>\(xmlEscape(drop.title))</title>
+                <id>\(url)</id>
+                <link rel="alternate" href="\(url)"/>
+                <updated>\(RFC3339.format(changed))</updated>
+                <author><name>\(xmlEscape(creator))</name></author>
+                <summary>\(xmlEscape(summary))</summary>
+              </entry>
+
+            """
+        }
+        return xml + "</feed>\n"
+    }
+
+    /// `catalog.json`: every public drop, for channel bots and other tools.
+    func catalog() -> String {
+        let config = site.config
+        let drops: [[String: Any]] = site.publicDrops.map { drop in
+            var entry: [String: Any] = [
+                "slug": drop.slug, "permalink": config.absoluteURL(drop.path), "title": drop.title,
+                "creator": site.creator(drop.creatorID)?.name ?? drop.creatorID, "creator_id": drop.creatorID,
+                "currency": config.currency, "state": drop.state.rawValue,
+                "availability": drop.state.availability(remaining: drop.remaining, edition: drop.edition),
+                "tags": drop.tags,
+            ]
+            entry["price"] = drop.price?.description ?? NSNull()
+            entry["opens"] = drop.opens.map(RFC3339.format) ?? NSNull()
+            entry["closes"] = drop.closes.map(RFC3339.format) ?? NSNull()
+            entry["remaining"] = drop.remaining ?? NSNull()
+            entry["edition"] = drop.edition ?? NSNull()
+            entry["per_customer_limit"] = drop.perCustomerLimit ?? NSNull()
+            return entry
+        }
+        let object: [String: Any] = [
+            "site": config.title, "base_url": config.baseURL, "currency": config.currency,
+            "generated_at": RFC3339.format(site.now), "drops": drops,
+        ]
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+        else { return "{}\n" }
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    /// Netlify / Cloudflare Pages `_redirects`: each alias moves permanently to its drop.
+    var redirects: String {
+        var lines: [String] = []
+        for drop in site.publicDrops {
+            for alias in drop.aliases { lines.append("\(alias) \(drop.path) 301") }
+        }
+        return lines.sorted().joined(separator: "\n") + (lines.isEmpty ? "" : "\n")
+    }
+}

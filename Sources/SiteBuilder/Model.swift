@@ -1,0 +1,239 @@
+import Foundation
+import MediaPipeline
+
+/// Everything a build knows about a site: plain values, every reference already checked.
+public struct Site: Sendable {
+    public var root: URL
+    public var config: SiteConfig
+    /// The build clock: states and "upcoming" lists are computed at this instant.
+    public var now: Date
+    /// Sorted by opening time, then slug. Drafts included; they are never rendered.
+    public var drops: [Drop]
+    public var creators: [Creator]
+    public var badges: [Badge]
+    public var policies: [Policy]
+    public var staticFiles: [StaticFile]
+    public var templates: [String: String]
+
+    public func creator(_ id: String) -> Creator? { creators.first { $0.id == id } }
+    public func policy(_ id: String) -> Policy? { policies.first { $0.id == id } }
+    public func badge(_ id: String) -> Badge? { badges.first { $0.id == id } }
+    public var publicDrops: [Drop] { drops.filter { $0.state != .draft } }
+}
+
+public struct SiteConfig: Sendable {
+    public var title: String
+    public var description: String
+    /// Absolute, without a trailing slash: `https://market.example`.
+    public var baseURL: String
+    public var currency: String
+    public var timeZone: TimeZone
+    public var locale: String
+    public var cadence: Cadence?
+    public var media: MediaOptions
+    /// A closed drop becomes archived this many days after it closes.
+    public var archiveAfterDays: Int
+
+    public func absoluteURL(_ path: String) -> String { baseURL + path }
+}
+
+/// `cadence: { weekly: "friday 18:00" }`: the site's regular drop slot in its time zone.
+public struct Cadence: Sendable, Equatable {
+    /// 1 = Sunday … 7 = Saturday, as in `Calendar`.
+    public var weekday: Int
+    public var hour: Int
+    public var minute: Int
+
+    static let weekdays = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
+
+    static func parse(_ text: String) -> Cadence? {
+        let parts = text.lowercased().split(separator: " ")
+        guard parts.count == 2, let day = weekdays.firstIndex(of: String(parts[0])) else { return nil }
+        let time = parts[1].split(separator: ":")
+        guard time.count == 2, let hour = Int(time[0]), let minute = Int(time[1]), (0..<24).contains(hour), (0..<60).contains(minute)
+        else { return nil }
+        return Cadence(weekday: day + 1, hour: hour, minute: minute)
+    }
+
+    /// The next `count` slots strictly after `date`, in `timeZone`.
+    public func slots(after date: Date, count: Int, in timeZone: TimeZone) -> [Date] {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        var slots: [Date] = []
+        var cursor = date
+        while slots.count < count,
+              let next = calendar.nextDate(after: cursor, matching: DateComponents(hour: hour, minute: minute, second: 0, weekday: weekday),
+                                           matchingPolicy: .nextTime) {
+            slots.append(next)
+            cursor = next
+        }
+        return slots
+    }
+}
+
+public enum DropState: String, Sendable, CaseIterable, Codable {
+    case draft, scheduled
+    case earlyAccess = "early_access"
+    case live
+    case soldOut = "sold_out"
+    case closed, archived
+
+    public var label: String {
+        switch self {
+        case .draft: return "Draft"
+        case .scheduled: return "Opening soon"
+        case .earlyAccess: return "Early access"
+        case .live: return "Live now"
+        case .soldOut: return "Sold out"
+        case .closed: return "Closed"
+        case .archived: return "Archived"
+        }
+    }
+
+    /// Values creators may write in `status:`.
+    static let overrides: [String: DropState] = [
+        "draft": .draft, "scheduled": .scheduled, "live": .live, "sold_out": .soldOut, "archived": .archived,
+    ]
+}
+
+public struct Drop: Sendable {
+    /// Site-relative path of the Markdown file, for errors and dependency tracking.
+    public var file: String
+    public var slug: String
+    public var title: String
+    public var creatorID: String
+    public var aliases: [String]
+    public var price: Money?
+    public var compareAt: Money?
+    /// The price holds until then (schema.org `priceValidUntil`).
+    public var priceUntil: Date?
+    public var edition: Int?
+    public var remaining: Int?
+    public var perCustomerLimit: Int?
+    public var opens: Date?
+    public var closes: Date?
+    public var statusOverride: DropState?
+    public var earlyAccess: EarlyAccess?
+    public var hero: HeroMedia?
+    public var images: [StillMedia]
+    public var pickup: [PickupWindow]
+    public var policyID: String?
+    public var tags: [String]
+    public var buyURL: String?
+    public var bodyHTML: String
+    public var summary: String
+    public var state: DropState
+    /// Line of each top-level key in the file, for errors found after loading.
+    var lines: [String: Int] = [:]
+
+    public var path: String { "/drops/\(slug)/" }
+}
+
+public struct EarlyAccess: Sendable {
+    public var opens: Date
+    public var badges: [String]
+}
+
+public struct PickupWindow: Sendable {
+    public var location: String
+    public var address: String?
+    public var starts: Date
+    public var ends: Date
+}
+
+/// An image output the pages can reference: a path under the output root and its pixel size.
+public struct ImageRef: Sendable, Hashable {
+    public var path: String
+    public var width: Int
+    public var height: Int
+    public var contentType: String
+}
+
+public struct VideoRef: Sendable, Hashable {
+    public var path: String
+    public var width: Int
+    public var height: Int
+    public var contentType: String
+}
+
+/// A drop's hero clip as planned: every output path and size is known before encoding.
+public struct HeroMedia: Sendable {
+    public var clips: [VideoRef]
+    /// Widest first.
+    public var posters: [ImageRef]
+    public var ogImage: ImageRef
+    public var alt: String
+}
+
+public struct StillMedia: Sendable {
+    /// Narrowest first.
+    public var variants: [ImageRef]
+    public var width: Int
+    public var height: Int
+    /// A tiny blurred preview as a data URI, shown while the real image loads.
+    public var placeholder: String
+    public var alt: String
+}
+
+public struct Creator: Sendable {
+    public var id: String
+    public var file: String
+    public var name: String
+    public var location: String?
+    public var links: [Link]
+    public var badges: [String]
+    public var avatar: StillMedia?
+    public var bioHTML: String
+    public var summary: String
+
+    public var path: String { "/creators/\(id)/" }
+
+    public struct Link: Sendable {
+        public var label: String
+        public var url: String
+    }
+}
+
+public struct Badge: Sendable {
+    public enum Audience: String, Sendable { case creator, buyer }
+
+    public var id: String
+    public var file: String
+    public var name: String
+    public var audience: Audience
+    public var icon: String?
+    public var criteria: String
+    /// Creator ids (for creator badges) or buyer display names (for buyer badges).
+    public var holders: [String]
+    public var bodyHTML: String
+
+    public var path: String { "/badges/\(id)/" }
+}
+
+public struct Policy: Sendable {
+    public var id: String
+    public var file: String
+    public var title: String
+    public var summary: String?
+    public var refundDays: Int?
+    public var disputeResponseHours: Int
+    public var bodyHTML: String
+
+    public var path: String { "/policies/\(id)/" }
+
+    /// "Refunds within 14 days · disputes answered within 24 h"
+    public var promise: String {
+        var parts: [String] = []
+        if let refundDays { parts.append(refundDays == 0 ? "No refunds" : "Refunds within \(refundDays) day\(refundDays == 1 ? "" : "s")") }
+        parts.append("disputes answered within \(disputeResponseHours) h")
+        let text = parts.joined(separator: " · ")
+        return text.prefix(1).uppercased() + text.dropFirst()
+    }
+}
+
+/// A file from `static/`, with its published path (content-hashed where it is cacheable).
+public struct StaticFile: Sendable {
+    public var source: String
+    public var path: String
+    public var data: Data
+}

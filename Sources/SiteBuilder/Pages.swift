@@ -1,0 +1,161 @@
+import Foundation
+import Mustache
+
+/// One HTML page of the site.
+enum Page: Sendable, Hashable {
+    case home, dropArchive, drop(Int), creators, creator(Int), badges, badge(Int), tag(String), policy(Int)
+    case alias(String, target: Int)
+    case notFound
+
+    /// Output path: folders with `index.html`, so URLs end in `/`.
+    func outputPath(in site: Site) -> String {
+        switch self {
+        case .home: return "index.html"
+        case .dropArchive: return "drops/index.html"
+        case .drop(let index): return "drops/\(site.drops[index].slug)/index.html"
+        case .creators: return "creators/index.html"
+        case .creator(let index): return "creators/\(site.creators[index].id)/index.html"
+        case .badges: return "badges/index.html"
+        case .badge(let index): return "badges/\(site.badges[index].id)/index.html"
+        case .tag(let tag): return "tags/\(tag)/index.html"
+        case .policy(let index): return "policies/\(site.policies[index].id)/index.html"
+        case .alias(let alias, _):
+            let trimmed = String(alias.dropFirst())
+            return alias.hasSuffix(".html") ? trimmed : trimmed + "index.html"
+        case .notFound: return "404.html"
+        }
+    }
+
+    static func all(in site: Site, tags: [String]) -> [Page] {
+        var pages: [Page] = [.home, .dropArchive, .creators, .badges, .notFound]
+        for (index, drop) in site.drops.enumerated() where drop.state != .draft {
+            pages.append(.drop(index))
+            pages += drop.aliases.map { .alias($0, target: index) }
+        }
+        pages += site.creators.indices.map { .creator($0) }
+        pages += site.badges.indices.map { .badge($0) }
+        pages += site.policies.indices.map { .policy($0) }
+        pages += tags.map { .tag($0) }
+        return pages
+    }
+}
+
+struct PageRenderer: Sendable {
+    let contexts: Contexts
+    let library: MustacheLibrary
+    /// `/js/countdown.js` → `/js/countdown.0123456789.js`: references in templates use the
+    /// plain names and are rewritten to the content-hashed ones.
+    let assets: [String: String]
+
+    var site: Site { contexts.site }
+
+    func render(_ page: Page) throws(Diagnostic) -> (path: String, html: String) {
+        let (template, context) = templateAndContext(page)
+        var full = context
+        full["site"] = contexts.siteContext
+        guard let html = library.render(full, withTemplate: template) else {
+            throw Diagnostic(file: "templates/\(template).mustache", message: "not found")
+        }
+        return (page.outputPath(in: site), rewriteAssetReferences(html))
+    }
+
+    func templateAndContext(_ page: Page) -> (String, [String: Any]) {
+        let config = site.config
+        let visible = site.publicDrops
+        switch page {
+        case .home:
+            let live = visible.filter { $0.state == .live || $0.state == .earlyAccess }
+            let upcoming = visible.filter { $0.state == .scheduled }
+            let ended = visible.filter { $0.state == .soldOut || $0.state == .closed }
+                .sorted { ($0.closes ?? .distantPast, $0.slug) > ($1.closes ?? .distantPast, $1.slug) }
+            return ("home", [
+                "page": contexts.page(title: config.title, path: "/", description: config.description),
+                "live": contexts.dropList(live), "upcoming": contexts.dropList(upcoming),
+                "recently_ended": contexts.dropList(Array(ended.prefix(6))),
+                "creators": site.creators.map { contexts.creator($0) },
+            ])
+        case .dropArchive:
+            return ("drops", [
+                "page": contexts.page(title: "All drops · \(config.title)", path: "/drops/", description: "Every drop, newest first."),
+                "drops": contexts.dropList(visible.reversed()),
+                "tags": contexts.dropsByTag.keys.sorted().map { ["name": $0, "url": "/tags/\($0)/", "count": contexts.dropsByTag[$0]!.count] },
+            ])
+        case .drop(let index):
+            let drop = site.drops[index]
+            var page = contexts.page(title: "\(drop.title) · \(config.title)", path: drop.path, description: drop.summary,
+                                     type: "product", image: drop.hero?.ogImage ?? drop.images.first?.variants.last,
+                                     jsonLD: contexts.productJSONLD(drop))
+            if let price = drop.price {
+                page["product_price"] = price.description
+                page["product_currency"] = config.currency
+            }
+            if let poster = drop.hero?.posters.last { page["preload_image"] = "/" + poster.path }
+            if let hero = drop.hero, hero.posters.count > 1 {
+                page["preload_srcset"] = hero.posters.map { "/\($0.path) \($0.width)w" }.joined(separator: ", ")
+            }
+            return ("drop", ["page": page, "drop": contexts.drop(drop, full: true)])
+        case .creators:
+            return ("creators", [
+                "page": contexts.page(title: "Makers · \(config.title)", path: "/creators/", description: "The makers behind the drops."),
+                "creators": site.creators.map { contexts.creator($0) },
+            ])
+        case .creator(let index):
+            let creator = site.creators[index]
+            return ("creator", [
+                "page": contexts.page(title: "\(creator.name) · \(config.title)", path: creator.path, description: creator.summary,
+                                      type: "profile", image: creator.avatar?.variants.last),
+                "creator": contexts.creator(creator, full: true),
+            ])
+        case .badges:
+            return ("badges", [
+                "page": contexts.page(title: "Badges · \(config.title)", path: "/badges/", description: "How makers and buyers earn trust badges."),
+                "badges": site.badges.map { contexts.badge($0) },
+            ])
+        case .badge(let index):
+            let badge = site.badges[index]
+            return ("badge", [
+                "page": contexts.page(title: "\(badge.name) · \(config.title)", path: badge.path, description: badge.criteria),
+                "badge": contexts.badge(badge, full: true),
+            ])
+        case .tag(let tag):
+            return ("tag", [
+                "page": contexts.page(title: "#\(tag) · \(config.title)", path: "/tags/\(tag)/", description: "Drops tagged \(tag)."),
+                "tag": tag, "drops": contexts.dropList((contexts.dropsByTag[tag] ?? []).reversed()),
+            ])
+        case .policy(let index):
+            let policy = site.policies[index]
+            return ("policy", [
+                "page": contexts.page(title: "\(policy.title) · \(config.title)", path: policy.path, description: policy.promise),
+                "policy": contexts.policy(policy),
+            ])
+        case .alias(let alias, let target):
+            let drop = site.drops[target]
+            var page = contexts.page(title: drop.title, path: drop.path, description: drop.summary)
+            page["robots"] = "noindex"
+            return ("redirect", ["page": page, "alias": alias, "target": drop.path, "drop": contexts.drop(drop)])
+        case .notFound:
+            var page = contexts.page(title: "Not found · \(config.title)", path: "/404.html", description: "")
+            page["robots"] = "noindex"
+            return ("404", ["page": page])
+        }
+    }
+
+    /// Rewrites `href="/x"`, `src="/x"` and `srcset`/`content` values naming static files.
+    func rewriteAssetReferences(_ html: String) -> String {
+        guard !assets.isEmpty, html.contains("=\"/") else { return html }
+        var output = ""
+        output.reserveCapacity(html.utf8.count)
+        var rest = html[...]
+        while let marker = rest.range(of: "=\"/") {
+            output += rest[..<marker.upperBound].dropLast()
+            let valueStart = marker.upperBound
+            rest = rest[rest.index(before: valueStart)...]
+            guard let close = rest.dropFirst().firstIndex(of: "\"") else { break }
+            let value = String(rest[rest.startIndex..<close])
+            output += assets[value] ?? value
+            rest = rest[close...]
+        }
+        output += rest
+        return output
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Mustache
+
+/// Site + templates → OutputTree. Pure: reads nothing from disk beyond the Site it is given.
+public enum Renderer {
+    public static func render(_ site: Site) async throws(BuildFailed) -> (tree: OutputTree, pages: Int) {
+        let library = try Templates.library(site.templates)
+        var tree = OutputTree()
+        var assets: [String: String] = [:]
+        for file in site.staticFiles {
+            tree.files[file.path] = file.data
+            if file.path != file.source { assets["/" + String(file.source.split(separator: "/", maxSplits: 1).last ?? "")] = "/" + file.path }
+        }
+        assets = assets.filter { $0.key != $0.value }
+        let contexts = Contexts(site: site)
+        let renderer = PageRenderer(contexts: contexts, library: library, assets: assets)
+        let pages = Page.all(in: site, tags: contexts.dropsByTag.keys.sorted())
+
+        // Chunks keep per-task overhead small for large sites while using every core.
+        let chunks = chunked(pages, into: ProcessInfo.processInfo.activeProcessorCount * 4)
+        let results = await concurrentMap(chunks) { chunk -> [Result<(String, String), Diagnostic>] in
+            chunk.map { page in
+                do {
+                    let (path, html) = try renderer.render(page)
+                    if case .drop(let index) = page, let problem = Consistency.check(html, drop: site.drops[index], site: site) {
+                        return .failure(problem)
+                    }
+                    return .success((path, html))
+                } catch {
+                    return .failure(error)
+                }
+            }
+        }
+        var diagnostics: [Diagnostic] = []
+        var pagePaths: [String] = []
+        for result in results.joined() {
+            switch result {
+            case .success(let (path, html)):
+                tree.files[path] = Data(html.utf8)
+                if path != "404.html" { pagePaths.append("/" + (path.hasSuffix("index.html") ? String(path.dropLast(10)) : path)) }
+            case .failure(let diagnostic):
+                diagnostics.append(diagnostic)
+            }
+        }
+        if !diagnostics.isEmpty { throw BuildFailed(diagnostics) }
+
+        let aliasPaths = Set(site.drops.flatMap(\.aliases))
+        tree.files["sitemap.xml"] = Data(contexts.sitemap(pages: pagePaths.filter { !aliasPaths.contains($0) }).utf8)
+        tree.files["robots.txt"] = Data(contexts.robots.utf8)
+        tree.files["feed.xml"] = Data(contexts.atomFeed().utf8)
+        tree.files["catalog.json"] = Data(contexts.catalog().utf8)
+        let redirects = contexts.redirects
+        if !redirects.isEmpty { tree.files["_redirects"] = Data(redirects.utf8) }
+        return (tree, pages.count)
+    }
+}
+
+/// A build-time guard: a drop page must show the price and state the model computed. Templates
+/// mark them with `data-price` and `data-state`; a theme that prints something else fails the build.
+enum Consistency {
+    static func check(_ html: String, drop: Drop, site: Site) -> Diagnostic? {
+        let template = "templates/drop.mustache"
+        let prices = attributeValues("data-price", in: html)
+        if let price = drop.price, let wrong = prices.first(where: { $0 != price.description }) {
+            return Diagnostic(file: template, key: "price",
+                              message: "the page of \(drop.file) shows price \(wrong), but the drop's price is \(price.description)")
+        }
+        if drop.price != nil, prices.isEmpty {
+            return Diagnostic(file: template, key: "price",
+                              message: "the page of \(drop.file) does not mark its price; add data-price=\"{{drop.price_amount}}\" where the price is shown")
+        }
+        let states = attributeValues("data-state", in: html)
+        if let wrong = states.first(where: { $0 != drop.state.rawValue }) {
+            return Diagnostic(file: template, key: "state",
+                              message: "the page of \(drop.file) shows state \(wrong), but at this build's clock the drop is \(drop.state.rawValue)")
+        }
+        if states.isEmpty {
+            return Diagnostic(file: template, key: "state",
+                              message: "the page of \(drop.file) does not mark its state; add data-state=\"{{drop.state}}\"")
+        }
+        return nil
+    }
+
+    static func attributeValues(_ name: String, in html: String) -> [String] {
+        var values: [String] = []
+        var rest = html[...]
+        let marker = " \(name)=\""
+        while let range = rest.range(of: marker) {
+            rest = rest[range.upperBound...]
+            guard let end = rest.firstIndex(of: "\"") else { break }
+            values.append(String(rest[..<end]))
+            rest = rest[end...]
+        }
+        return values
+    }
+}

@@ -1,0 +1,272 @@
+import Foundation
+import MediaPipeline
+
+extension Site {
+    static let dropKeys = ["title", "creator", "slug", "aliases", "price", "compare_at", "price_until", "edition", "remaining",
+                           "per_customer_limit", "opens", "closes", "status", "early_access", "hero", "images", "pickup",
+                           "policy", "tags", "buy_url"]
+    static let creatorKeys = ["name", "location", "links", "badges", "avatar"]
+    static let badgeKeys = ["name", "for", "icon", "criteria", "holders"]
+    static let policyKeys = ["title", "summary", "refund_days", "dispute_response_hours"]
+
+    /// Reads and checks the whole site. Every problem found is reported together.
+    public static func load(root: URL, now: Date, media: MediaPipeline? = nil) async throws(BuildFailed) -> (Site, [MediaJob]) {
+        let root = root.standardizedFileURL
+        var log = DiagnosticLog()
+        guard let config = SiteConfig.load(root: root, log: &log) else { throw BuildFailed(log.all) }
+        let files = ContentFiles.list(root: root)
+        let media = media ?? MediaPipeline(siteRoot: root, options: config.media)
+
+        async let parsedDrops = concurrentMap(chunked(files.drops, into: 8)) { chunk in
+            chunk.map { DropLoader.load($0, root: root, now: now, config: config) }
+        }
+        var creators: [Creator] = [], badges: [Badge] = [], policies: [Policy] = []
+        var avatarRequests: [(Int, StillRequest, String)] = []
+        for path in files.creators {
+            guard let file = read(path, root: root, log: &log) else { continue }
+            if let (creator, avatar) = loadCreator(file, root: root, log: &log) {
+                if let avatar { avatarRequests.append((creators.count, avatar, creator.name)) }
+                creators.append(creator)
+            }
+        }
+        for path in files.badges {
+            if let file = read(path, root: root, log: &log), let badge = loadBadge(file, log: &log) { badges.append(badge) }
+        }
+        for path in files.policies {
+            if let file = read(path, root: root, log: &log), let policy = loadPolicy(file, log: &log) { policies.append(policy) }
+        }
+        var loaded: [DropLoader.Loaded] = []
+        for result in await parsedDrops.joined() {
+            log.add(contentsOf: result.diagnostics)
+            if let drop = result.loaded { loaded.append(drop) }
+        }
+        checkReferences(drops: loaded.map(\.drop), creators: creators, badges: badges, policies: policies, log: &log)
+        let staticFiles = StaticFiles.load(root: root, log: &log)
+        let templates = Templates.sources(root: root, log: &log)
+        try log.throwIfAny()
+
+        // Media is planned only for a site that is otherwise valid: probing costs a process each.
+        var jobs: [MediaJob] = []
+        let planned = await concurrentMap(loaded) { item in MediaPlanning.plan(item, media: media) }
+        for (index, result) in planned.enumerated() {
+            switch result {
+            case .success(let (hero, images, itemJobs)):
+                loaded[index].drop.hero = hero
+                loaded[index].drop.images = images
+                jobs += itemJobs
+            case .failure(let failure):
+                log.add(contentsOf: failure.diagnostics)
+            }
+        }
+        let avatars = await concurrentMap(avatarRequests) { index, request, alt in
+            (index, MediaPlanning.still(request, alt: alt, media: media))
+        }
+        for (index, result) in avatars {
+            switch result {
+            case .success(let (still, stillJobs)):
+                creators[index].avatar = still
+                jobs += stillJobs
+            case .failure(let diagnostic): log.add(diagnostic)
+            }
+        }
+        try log.throwIfAny()
+
+        let drops = loaded.map(\.drop).sorted {
+            ($0.opens ?? .distantPast, $0.slug) < ($1.opens ?? .distantPast, $1.slug)
+        }
+        let site = Site(root: root, config: config, now: now, drops: drops, creators: creators.sorted { $0.id < $1.id },
+                        badges: badges.sorted { $0.id < $1.id }, policies: policies.sorted { $0.id < $1.id },
+                        staticFiles: staticFiles, templates: templates)
+        return (site, jobs)
+    }
+
+    private static func read(_ path: String, root: URL, log: inout DiagnosticLog) -> SourceFile? {
+        guard let data = FileManager.default.contents(atPath: root.appendingPathComponent(path).path) else {
+            log.add(Diagnostic(file: path, message: "cannot be read"))
+            return nil
+        }
+        return SourceFile.parse(data, path: path, log: &log)
+    }
+
+    static func id(of path: String) -> String {
+        URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+    }
+
+    private static func loadCreator(_ file: SourceFile, root: URL, log: inout DiagnosticLog) -> (Creator, StillRequest?)? {
+        let fields = file.frontMatter
+        let before = log.all.count
+        fields.checkKeys(known: creatorKeys, required: ["name"], log: &log)
+        let name = fields.nonEmptyString("name", log: &log) ?? ""
+        var links: [Creator.Link] = []
+        if let node = fields.node("links") {
+            if let sequence = node.sequence {
+                for (index, item) in sequence.enumerated() {
+                    let key = "links[\(index)]"
+                    if let url = item.scalar?.string {
+                        if checkURL(url, key: key, fields: fields, log: &log) {
+                            links.append(Creator.Link(label: URL(string: url)?.host ?? url, url: url))
+                        }
+                    } else if let map = YAMLFields.mapping(item, source: fields.source, path: fields.keyPath(key), log: &log) {
+                        map.checkKeys(known: ["label", "url"], required: ["label", "url"], log: &log)
+                        if let label = map.nonEmptyString("label", log: &log), let url = map.string("url", log: &log),
+                           checkURL(url, key: map.keyPath("url"), fields: fields, log: &log) {
+                            links.append(Creator.Link(label: label, url: url))
+                        }
+                    }
+                }
+            } else {
+                log.add(fields.diagnostic("links", "expected a list of URLs or { label, url } entries"))
+            }
+        }
+        var avatar: StillRequest?
+        if let src = fields.nonEmptyString("avatar", log: &log) {
+            let source = MediaSource(file: file.path, line: fields.line(of: "avatar"), key: "avatar")
+            if let url = MediaPaths.resolve(src, from: file.path, root: root, source: source, log: &log) {
+                avatar = StillRequest(source: source, image: url)
+            }
+        }
+        guard log.all.count == before else { return nil }
+        let creator = Creator(id: id(of: file.path), file: file.path, name: name, location: fields.string("location", log: &log),
+                              links: links, badges: fields.stringList("badges", log: &log), avatar: nil,
+                              bioHTML: Markdown.html(file.body), summary: Markdown.summary(file.body))
+        return (creator, avatar)
+    }
+
+    private static func loadBadge(_ file: SourceFile, log: inout DiagnosticLog) -> Badge? {
+        let fields = file.frontMatter
+        let before = log.all.count
+        fields.checkKeys(known: badgeKeys, required: ["name", "for", "criteria"], log: &log)
+        let name = fields.nonEmptyString("name", log: &log) ?? ""
+        let audienceText = fields.string("for", log: &log) ?? ""
+        let audience = Badge.Audience(rawValue: audienceText)
+        if fields.has("for"), audience == nil {
+            log.add(fields.diagnostic("for", "expected `creator` or `buyer`, got \"\(audienceText)\""))
+        }
+        let criteria = fields.nonEmptyString("criteria", log: &log) ?? ""
+        let holders = fields.stringList("holders", log: &log)
+        guard log.all.count == before, let audience else { return nil }
+        return Badge(id: id(of: file.path), file: file.path, name: name, audience: audience,
+                     icon: fields.string("icon", log: &log), criteria: criteria, holders: holders,
+                     bodyHTML: Markdown.html(file.body))
+    }
+
+    private static func loadPolicy(_ file: SourceFile, log: inout DiagnosticLog) -> Policy? {
+        let fields = file.frontMatter
+        let before = log.all.count
+        fields.checkKeys(known: policyKeys, required: ["title", "dispute_response_hours"], log: &log)
+        let title = fields.nonEmptyString("title", log: &log) ?? ""
+        let hours = fields.int("dispute_response_hours", min: 1, log: &log)
+        let refundDays = fields.int("refund_days", min: 0, log: &log)
+        guard log.all.count == before, let hours else { return nil }
+        return Policy(id: id(of: file.path), file: file.path, title: title, summary: fields.string("summary", log: &log),
+                      refundDays: refundDays, disputeResponseHours: hours, bodyHTML: Markdown.html(file.body))
+    }
+
+    static func checkURL(_ url: String, key: String, fields: YAMLFields, log: inout DiagnosticLog) -> Bool {
+        let lower = url.lowercased()
+        guard lower.hasPrefix("https://") || lower.hasPrefix("http://") || lower.hasPrefix("mailto:"), URL(string: url) != nil else {
+            log.add(Diagnostic(file: fields.source.file, line: fields.line, key: key,
+                               message: "expected an absolute https:// URL, got \"\(url)\""))
+            return false
+        }
+        return true
+    }
+
+    /// Links between files: creators, policies and badges named by drops and creators must exist.
+    static func checkReferences(drops: [Drop], creators: [Creator], badges: [Badge], policies: [Policy], log: inout DiagnosticLog) {
+        let creatorIDs = creators.map(\.id), policyIDs = policies.map(\.id), badgeIDs = badges.map(\.id)
+        func missing(_ kind: String, _ id: String, folder: String, known: [String]) -> String {
+            var message = "no \(kind) `\(id)` in content/\(folder)/"
+            if let hint = suggestion(for: id, among: known) { message += "; did you mean `\(hint)`?" }
+            return message
+        }
+        var slugOwners: [String: String] = [:]
+        var aliasOwners: [String: String] = [:]
+        for drop in drops.sorted(by: { $0.file < $1.file }) {
+            let located = { (key: String, message: String) in
+                Diagnostic(file: drop.file, line: drop.lines[key], key: key, message: message)
+            }
+            if !creatorIDs.contains(drop.creatorID) {
+                log.add(located("creator", missing("creator", drop.creatorID, folder: "creators", known: creatorIDs)))
+            }
+            if let policy = drop.policyID, !policyIDs.contains(policy) {
+                log.add(located("policy", missing("policy", policy, folder: "policies", known: policyIDs)))
+            }
+            for badge in drop.earlyAccess?.badges ?? [] where !badgeIDs.contains(badge) {
+                log.add(located("early_access.badges", missing("badge", badge, folder: "badges", known: badgeIDs)))
+            }
+            if let other = slugOwners[drop.slug] {
+                log.add(located("slug", "`\(drop.slug)` is also the slug of \(other); each drop needs its own"))
+            } else {
+                slugOwners[drop.slug] = drop.file
+            }
+            for alias in drop.aliases {
+                if let other = aliasOwners[alias] {
+                    log.add(located("aliases", "`\(alias)` is also an alias in \(other)"))
+                } else {
+                    aliasOwners[alias] = drop.file
+                }
+            }
+        }
+        for drop in drops.sorted(by: { $0.file < $1.file }) {
+            for alias in drop.aliases where alias.hasPrefix("/drops/") && slugOwners[String(alias.dropFirst(7).prefix { $0 != "/" })] != nil
+                && alias.split(separator: "/").count == 2 {
+                log.add(Diagnostic(file: drop.file, line: drop.lines["aliases"], key: "aliases",
+                                   message: "`\(alias)` is the page of a live drop and cannot redirect"))
+            }
+        }
+        for creator in creators {
+            for badge in creator.badges {
+                guard let found = badges.first(where: { $0.id == badge }) else {
+                    log.add(Diagnostic(file: creator.file, key: "badges", message: missing("badge", badge, folder: "badges", known: badgeIDs)))
+                    continue
+                }
+                if found.audience != .creator {
+                    log.add(Diagnostic(file: creator.file, key: "badges", message: "`\(badge)` is a buyer badge; creators can hold only creator badges"))
+                }
+            }
+        }
+        for badge in badges where badge.audience == .creator {
+            for holder in badge.holders where !creatorIDs.contains(holder) {
+                log.add(Diagnostic(file: badge.file, key: "holders", message: missing("creator", holder, folder: "creators", known: creatorIDs)))
+            }
+        }
+    }
+}
+
+/// The content files of a site, sorted, by kind.
+struct ContentFiles {
+    var drops: [String] = []
+    var creators: [String] = []
+    var badges: [String] = []
+    var policies: [String] = []
+
+    static func list(root: URL) -> ContentFiles {
+        var files = ContentFiles()
+        files.drops = markdown(in: "content/drops", root: root, bundles: true)
+        files.creators = markdown(in: "content/creators", root: root, bundles: false)
+        files.badges = markdown(in: "content/badges", root: root, bundles: false)
+        files.policies = markdown(in: "content/policies", root: root, bundles: false)
+        return files
+    }
+
+    /// `folder/*.md`, and with bundles also `folder/<slug>/index.md`.
+    static func markdown(in folder: String, root: URL, bundles: Bool) -> [String] {
+        let manager = FileManager.default
+        let directory = root.appendingPathComponent(folder)
+        guard let names = try? manager.contentsOfDirectory(atPath: directory.path) else { return [] }
+        var paths: [String] = []
+        for name in names where !name.hasPrefix(".") && !name.hasPrefix("_") {
+            var isDirectory: ObjCBool = false
+            manager.fileExists(atPath: directory.appendingPathComponent(name).path, isDirectory: &isDirectory)
+            if isDirectory.boolValue {
+                if bundles, manager.fileExists(atPath: directory.appendingPathComponent(name + "/index.md").path) {
+                    paths.append("\(folder)/\(name)/index.md")
+                }
+            } else if name.hasSuffix(".md") {
+                paths.append("\(folder)/\(name)")
+            }
+        }
+        return paths.sorted()
+    }
+}

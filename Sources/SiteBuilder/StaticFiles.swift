@@ -1,0 +1,87 @@
+import Crypto
+import Foundation
+
+/// Files under `static/` (the theme's, then the site's on top), published as they are; cacheable
+/// kinds get a content hash in their name so the edge can keep them forever.
+enum StaticFiles {
+    static let hashedExtensions: Set<String> = ["css", "js", "mjs", "svg", "png", "jpg", "jpeg", "webp", "avif", "gif", "woff", "woff2"]
+
+    static func load(root: URL, log: inout DiagnosticLog) -> [StaticFile] {
+        var byPath: [String: (source: String, data: Data)] = [:]
+        for (relative, data) in Theme.staticFiles { byPath[relative] = ("theme:static/\(relative)", data) }
+        let folder = root.appendingPathComponent("static")
+        let sitePath = root.resolvingSymlinksInPath().path
+        for relative in walk(folder) {
+            let url = folder.appendingPathComponent(relative)
+            guard url.resolvingSymlinksInPath().path.hasPrefix(sitePath + "/") else {
+                log.add(Diagnostic(file: "static/\(relative)", message: "is a symbolic link that leaves the site folder"))
+                continue
+            }
+            guard let data = FileManager.default.contents(atPath: url.path) else {
+                log.add(Diagnostic(file: "static/\(relative)", message: "cannot be read"))
+                continue
+            }
+            byPath[relative] = ("static/\(relative)", data)
+        }
+        return byPath.keys.sorted().map { relative in
+            let (source, data) = byPath[relative]!
+            return StaticFile(source: source, path: publishedPath(relative, data: data), data: data)
+        }
+    }
+
+    /// `css/site.css` → `css/site.0123456789.css` for cacheable kinds; others keep their name.
+    static func publishedPath(_ relative: String, data: Data) -> String {
+        let url = URL(fileURLWithPath: relative)
+        let ext = url.pathExtension.lowercased()
+        guard hashedExtensions.contains(ext) else { return relative }
+        let hash = SHA256.hash(data: data).prefix(5).map { String(format: "%02x", $0) }.joined()
+        let folder = relative.contains("/") ? String(relative[..<relative.lastIndex(of: "/")!]) + "/" : ""
+        return "\(folder)\(url.deletingPathExtension().lastPathComponent).\(hash).\(url.pathExtension)"
+    }
+
+    /// Relative paths of regular files under `folder`, sorted, skipping dot files.
+    static func walk(_ folder: URL) -> [String] {
+        guard let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey],
+                                                              options: [.skipsHiddenFiles]) else { return [] }
+        let base = folder.standardizedFileURL.path
+        var paths: [String] = []
+        for case let url as URL in enumerator {
+            let path = url.standardizedFileURL.path
+            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true || isSymlinkToFile(path),
+                  path.hasPrefix(base + "/") else { continue }
+            paths.append(String(path.dropFirst(base.count + 1)))
+        }
+        return paths.sorted()
+    }
+
+    private static func isSymlinkToFile(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+    }
+}
+
+/// The default theme shipped with dropgen; a site's own `templates/` and `static/` files
+/// replace it file by file.
+enum Theme {
+    static var folder: URL? { Bundle.module.url(forResource: "Theme", withExtension: nil) }
+
+    static let templates: [String: String] = {
+        guard let folder = folder?.appendingPathComponent("templates") else { return [:] }
+        var templates: [String: String] = [:]
+        for relative in StaticFiles.walk(folder) where relative.hasSuffix(".mustache") {
+            if let data = FileManager.default.contents(atPath: folder.appendingPathComponent(relative).path) {
+                templates[String(relative.dropLast(".mustache".count))] = String(decoding: data, as: UTF8.self)
+            }
+        }
+        return templates
+    }()
+
+    static let staticFiles: [String: Data] = {
+        guard let folder = folder?.appendingPathComponent("static") else { return [:] }
+        var files: [String: Data] = [:]
+        for relative in StaticFiles.walk(folder) {
+            files[relative] = FileManager.default.contents(atPath: folder.appendingPathComponent(relative).path)
+        }
+        return files
+    }()
+}

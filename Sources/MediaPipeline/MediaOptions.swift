@@ -3,11 +3,19 @@ import Foundation
 /// Encoding choices for a site's media, read from `dropgen.yaml` `media:`.
 public struct MediaOptions: Sendable, Equatable {
     public var maxHeight: Int = 720
+    /// libx264 CRF; with `maxBitrateKbps` it keeps a 15 s 720p clip under 1.5 MB.
     public var crf: Int = 26
+    /// Peak bitrate cap (VBV) for the clips, so hard-to-compress footage stays within budget.
+    public var maxBitrateKbps: Int = 700
+    /// Also write a VP9 WebM clip (listed after the MP4).
     public var webm: Bool = false
+    /// libvpx-vp9 CRF for the WebM clip.
+    public var webmCRF: Int = 36
     public var stillWidths: [Int] = [480, 960, 1600]
     public var posterWidths: [Int] = [1280, 640]
+    /// WebP quality, 0…100.
     public var quality: Float = 80
+    /// Relative to the site root unless absolute; media lives in its `media/` folder.
     public var cacheDirectory: String = ".dropgen-cache"
 
     public init() {}

@@ -1,0 +1,61 @@
+import Foundation
+
+extension MediaPipeline {
+    static let imageExtensions = ["jpg", "jpeg", "png", "webp"]
+
+    /// Validates a still and returns its responsive variants (final names and sizes) and its
+    /// placeholder, without encoding the variants.
+    public func planStill(_ request: StillRequest) throws(MediaError) -> StillPlan {
+        let source = request.source
+        let url = request.image
+        try checkInput(url, allowed: Self.imageExtensions, kind: "image", source: source, key: source.key, line: source.line)
+        let shown = displayPath(url)
+        let data: Data
+        do {
+            data = try Data(contentsOf: url, options: .mappedIfSafe)
+        } catch {
+            throw MediaError(source, "cannot read \(shown): \(error.localizedDescription)")
+        }
+
+        // Stored size from the header; EXIF orientation (JPEG) decides the displayed size.
+        var stored: (width: Int, height: Int)
+        var orientation = EXIFOrientation.normal
+        if url.pathExtension.lowercased() == "webp" {
+            guard let info = WebPCodec.info(data) else { throw MediaError(source, "not a readable WebP image: \(shown)") }
+            stored = info
+        } else {
+            do {
+                let probe = try MediaProbe.probe(url)
+                guard probe.isStillImage else { throw MediaError(source, "not a still image: \(shown) (\(probe.formatName))") }
+                stored = (probe.width, probe.height)
+            } catch let error as MediaError {
+                throw error
+            } catch MediaProbe.Failure.unreadable(let result) {
+                throw MediaError(source, "not a readable image: \(shown)", detail: result.stderrTail)
+            } catch {
+                throw MediaError(source, "not a readable image: \(shown)")
+            }
+            orientation = EXIFOrientation.read(jpeg: data)
+        }
+        let display = orientation.swapsDimensions ? (width: stored.height, height: stored.width) : stored
+
+        let digest = try digest(url, source: source, key: source.key, line: source.line)
+        let stem = ContentHash.slug(url.deletingPathExtension().lastPathComponent)
+        var variants: [ImageFile] = []
+        var jobs: [MediaJob] = []
+        for width in Self.variantWidths(options.stillWidths, original: display.width) {
+            let height = Self.scaledHeight(width: width, original: display)
+            let spec = FrameSpec(input: url, seek: nil, orient: orientation.filters, width: width, height: height, fit: .exact)
+            let path = ContentHash.outputPath(stem: "\(stem)-\(width)", ext: "webp", inputDigest: digest,
+                                              parameters: spec.parameters + ["webp", "q=\(options.quality)"])
+            variants.append(ImageFile(path: path, width: width, height: height, contentType: "image/webp"))
+            jobs.append(MediaJob(outputPath: path, source: source, work: .webp(spec, quality: options.quality)))
+        }
+        guard let widest = variants.last else { throw MediaError(source, "image has no pixels: \(shown)") }
+
+        let placeholder = try placeholder(for: url, orientation: orientation, display: display,
+                                          cacheName: jobs[jobs.count - 1].fileName, source: source)
+        return StillPlan(variants: variants, width: widest.width, height: widest.height,
+                         placeholder: placeholder, jobs: jobs)
+    }
+}

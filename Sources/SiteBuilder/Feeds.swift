@@ -2,9 +2,9 @@ import Foundation
 
 /// Machine-readable outputs: sitemap, robots.txt, Atom feed, catalog.json, _redirects.
 extension Contexts {
-    /// When a drop's page last changed: its latest schedule instant that has passed.
+    /// When a drop's page last changed state: its latest schedule instant that has passed, if any.
     func lastChange(_ drop: Drop) -> Date? {
-        drop.transitions(archiveAfterDays: site.config.archiveAfterDays).filter { $0 <= site.now }.max() ?? drop.earlyAccess?.opens ?? drop.opens
+        drop.transitions(archiveAfterDays: site.config.archiveAfterDays).filter { $0 <= site.now }.max()
     }
 
     func sitemap(pages: [String]) -> String {

@@ -43,10 +43,22 @@ enum Markdown {
         while let current = node, cmark_node_get_type(current) != CMARK_NODE_PARAGRAPH {
             node = cmark_node_next(current)
         }
-        guard let paragraph = node, let text = cmark_render_plaintext(paragraph, CMARK_OPT_DEFAULT, 0) else { return "" }
-        defer { free(text) }
-        let plain = String(cString: text).split(whereSeparator: \.isNewline).joined(separator: " ")
-            .trimmingCharacters(in: .whitespaces)
+        guard let paragraph = node, let iterator = cmark_iter_new(paragraph) else { return "" }
+        defer { cmark_iter_free(iterator) }
+        // Only text and code spans: inline raw HTML never reaches descriptions or feeds.
+        var text = ""
+        while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
+            guard event == CMARK_EVENT_ENTER, let current = cmark_iter_get_node(iterator) else { continue }
+            switch cmark_node_get_type(current) {
+            case CMARK_NODE_TEXT, CMARK_NODE_CODE:
+                if let literal = cmark_node_get_literal(current) { text += String(cString: literal) }
+            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
+                text += " "
+            default:
+                break
+            }
+        }
+        let plain = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         guard plain.count > limit else { return plain }
         let cut = plain.prefix(limit)
         let end = cut.lastIndex(of: " ") ?? cut.endIndex

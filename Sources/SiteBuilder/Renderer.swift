@@ -19,8 +19,8 @@ public enum Renderer {
         // Chunks keep per-task overhead small for large sites while using every core.
         let chunks = chunked(pages, into: ProcessInfo.processInfo.activeProcessorCount * 4)
         let results = await concurrentMap(chunks) { chunk -> [Result<(String, String), Diagnostic>] in
-            chunk.map { page in
-                do {
+            chunk.map { page -> Result<(String, String), Diagnostic> in
+                do throws(Diagnostic) {
                     let (path, html) = try renderer.render(page)
                     if case .drop(let index) = page, let problem = Consistency.check(html, drop: site.drops[index], site: site) {
                         return .failure(problem)

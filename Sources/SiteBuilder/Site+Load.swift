@@ -165,7 +165,7 @@ extension Site {
     static func checkURL(_ url: String, key: String, fields: YAMLFields, log: inout DiagnosticLog) -> Bool {
         let lower = url.lowercased()
         guard lower.hasPrefix("https://") || lower.hasPrefix("http://") || lower.hasPrefix("mailto:"), URL(string: url) != nil else {
-            log.add(Diagnostic(file: fields.source.file, line: fields.line, key: key,
+            log.add(Diagnostic(file: fields.source.file, line: fields.line(of: String(key.prefix { $0 != "." && $0 != "[" })) ?? fields.line, key: key,
                                message: "expected an absolute https:// URL, got \"\(url)\""))
             return false
         }
@@ -184,7 +184,7 @@ extension Site {
         var aliasOwners: [String: String] = [:]
         for drop in drops.sorted(by: { $0.file < $1.file }) {
             let located = { (key: String, message: String) in
-                Diagnostic(file: drop.file, line: drop.lines[key], key: key, message: message)
+                Diagnostic(file: drop.file, line: drop.lines[String(key.prefix { $0 != "." })], key: key, message: message)
             }
             if !creatorIDs.contains(drop.creatorID) {
                 log.add(located("creator", missing("creator", drop.creatorID, folder: "creators", known: creatorIDs)))

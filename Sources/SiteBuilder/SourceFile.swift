@@ -2,7 +2,7 @@ import Foundation
 import Yams
 
 /// A content file split into its YAML front matter and Markdown body.
-struct SourceFile: Sendable {
+struct SourceFile {
     var path: String
     var frontMatter: YAMLFields
     var body: String

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import SiteBuilder
+
+struct Build: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Render the site into public/ (or --out), with media, feeds and a manifest.",
+        discussion: """
+            The new output is written to a fresh folder beside the target and moved into place in \
+            one step: a build that fails leaves the previous output exactly as it was.
+            """)
+
+    @OptionGroup var siteOptions: SiteOptions
+    @OptionGroup var clock: ClockOptions
+
+    @Option(name: .long, help: ArgumentHelp("Write the site here instead of <site>/public.", valueName: "DIR"))
+    var out: String?
+
+    @Flag(name: .long, help: "Remove cached media that this build no longer uses.")
+    var pruneCache = false
+
+    @Flag(name: .long, help: "Print a machine-readable report instead of progress.")
+    var json = false
+
+    func run() async throws {
+        let terminal = Terminal(quiet: json)
+        let options = SiteBuild.Options(
+            siteRoot: siteOptions.root, output: out.map { URL(fileURLWithPath: $0, isDirectory: true) }, now: clock.date,
+            pruneCache: pruneCache, progress: terminal.progressHandler)
+        let started = Date()
+        let report = try await runReportingErrors(terminal) { try await SiteBuild.run(options) }
+        terminal.finishProgress()
+        if json {
+            try printJSON(report)
+        } else {
+            let output = out ?? siteOptions.root.appendingPathComponent("public").path
+            let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
+            print("Built \(report.record.pages) pages, \(report.files) files (\(formatBytes(report.bytes))) into \(output) in \(seconds) s.")
+            print("Media: \(report.mediaEncoded) encoded, \(report.mediaCacheHits) from cache\(report.mediaPruned > 0 ? ", \(report.mediaPruned) pruned" : "").")
+            if let next = report.record.nextTransition { print("Next drop state change: \(next) (run `dropgen build` again then).") }
+        }
+    }
+}

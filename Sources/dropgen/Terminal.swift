@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import SiteBuilder
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Progress on a terminal; silence in CI and under --json. Errors always go to stderr, once.
+final class Terminal: @unchecked Sendable {
+    let isInteractive: Bool
+    private let lock = NSLock()
+    private var drewProgress = false
+
+    init(quiet: Bool) {
+        isInteractive = !quiet && isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["CI"] == nil
+    }
+
+    var progressHandler: (@Sendable (SiteBuild.Progress) -> Void)? {
+        guard isInteractive else { return nil }
+        return { [self] event in
+            switch event {
+            case .stage(let name): draw(name + "…")
+            case .media(let done, let total, let path):
+                let width = 24, filled = total == 0 ? width : width * done / total
+                draw("[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] \(done)/\(total) \(path)")
+            }
+        }
+    }
+
+    func draw(_ line: String) {
+        lock.lock(); defer { lock.unlock() }
+        let clipped = line.count > 100 ? String(line.prefix(99)) + "…" : line
+        FileHandle.standardError.write(Data("\r\u{1B}[2K\(clipped)".utf8))
+        drewProgress = true
+    }
+
+    func finishProgress() {
+        lock.lock(); defer { lock.unlock() }
+        if drewProgress { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+        drewProgress = false
+    }
+}
+
+/// A user error: already printed readably, exit 1.
+struct ReportedFailure: Error {}
+
+extension ExitCode {
+    static let internalFailure = ExitCode(3)
+}
+
+/// Runs a library call and maps its errors to readable stderr text and the documented exit codes.
+func runReportingErrors<T>(_ terminal: Terminal, _ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let failure as BuildFailed {
+        terminal.finishProgress()
+        printError(failure.description)
+        throw ExitCode(1)
+    } catch let diagnostic as Diagnostic {
+        terminal.finishProgress()
+        printError(diagnostic.description)
+        throw ExitCode(1)
+    } catch let exit as ExitCode {
+        throw exit
+    } catch {
+        terminal.finishProgress()
+        printError("error: \(error)")
+        throw ExitCode(1)
+    }
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+}
+
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+func formatBytes(_ bytes: Int) -> String {
+    bytes < 1024 ? "\(bytes) B" : bytes < 1_048_576 ? String(format: "%.1f KB", Double(bytes) / 1024)
+        : String(format: "%.1f MB", Double(bytes) / 1_048_576)
+}

@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+@testable import SiteBuilder
+
+@Suite struct ValueTests {
+    @Test(arguments: [
+        ("24", "24.00"), ("24.5", "24.50"), ("0.99", "0.99"), ("1200", "1200.00"),
+    ])
+    func moneyParses(text: String, expected: String) throws {
+        guard case .success(let money) = Money.parse(text) else { Issue.record("\(text) did not parse"); return }
+        #expect(money.description == expected)
+    }
+
+    @Test(arguments: ["-1", "abc", "1.234", "1,50", "", "1e3", ".5"])
+    func moneyRefuses(text: String) {
+        if case .success = Money.parse(text) { Issue.record("\(text) parsed") }
+    }
+
+    @Test(arguments: [
+        ("2026-12-04T18:00:00+01:00", "2026-12-04T17:00:00Z"),
+        ("2026-12-04T18:00:00Z", "2026-12-04T18:00:00Z"),
+        ("2024-02-29T23:30:00-05:30", "2024-03-01T05:00:00Z"),
+        ("2026-12-04t18:00:00.250z", "2026-12-04T18:00:00Z"),
+    ])
+    func rfc3339RoundTrips(text: String, utc: String) {
+        #expect(RFC3339.parse(text).map(RFC3339.format) == utc)
+    }
+
+    @Test(arguments: ["2026-12-04T18:00:00", "2026-12-04", "2026-02-30T10:00:00Z", "2026-12-04T25:00:00Z", "yesterday"])
+    func rfc3339Refuses(text: String) {
+        #expect(RFC3339.parse(text) == nil)
+    }
+
+    @Test func stateTable() {
+        let opens = RFC3339.parse("2026-12-04T18:00:00Z")!, closes = RFC3339.parse("2026-12-06T18:00:00Z")!
+        let early = RFC3339.parse("2026-12-04T10:00:00Z")!
+        func state(_ now: String, remaining: Int? = 5, override: DropState? = nil, early: Date? = nil) -> DropState {
+            DropState.at(RFC3339.parse(now)!, override: override, opens: opens, closes: closes, earlyAccessOpens: early,
+                         remaining: remaining, archiveAfterDays: 30)
+        }
+        #expect(state("2026-12-04T09:00:00Z", early: early) == .scheduled)
+        #expect(state("2026-12-04T10:00:00Z", early: early) == .earlyAccess)
+        #expect(state("2026-12-04T17:59:59Z") == .scheduled)
+        #expect(state("2026-12-04T18:00:00Z") == .live)
+        #expect(state("2026-12-05T00:00:00Z", remaining: 0) == .soldOut)
+        #expect(state("2026-12-06T18:00:00Z") == .closed)
+        #expect(state("2026-12-06T18:00:00Z", remaining: 0) == .soldOut)
+        #expect(state("2027-01-05T18:00:00Z") == .archived)
+        #expect(state("2026-12-05T00:00:00Z", override: .draft) == .draft)
+    }
+
+    @Test(arguments: [("Hand-thrown Mugs!", "hand-thrown-mugs"), ("Café  crème", "cafe-creme"), ("--", "")])
+    func slugs(text: String, slug: String) {
+        #expect(slugify(text) == slug)
+    }
+
+    @Test func markdownDropsRawHTMLAndDangerousLinks() {
+        let html = Markdown.html("a <b onclick=x>b</b> [c](javascript:alert(1)) ~~d~~ https://example.com")
+        #expect(!html.contains("onclick") && !html.contains("javascript:"))
+        #expect(html.contains("<del>d</del>"))
+        #expect(html.contains("<a href=\"https://example.com\">https://example.com</a>"))
+    }
+}

@@ -1,5 +1,8 @@
 SWIFT ?= swift
 DROPGEN = .build/debug/dropgen
+# The sample site is dated around one market weekend; the demo builds it at a clock inside it
+# so that every drop state shows. Override with `make demo DEMO_NOW=…`.
+DEMO_NOW ?= 2026-12-04T12:00:00+01:00
 
 .PHONY: deps build demo test clean
 
@@ -10,11 +13,13 @@ build: deps
 	$(SWIFT) build --product dropgen
 
 demo: build
-	$(DROPGEN) build --site . --out public
-	@echo "Open public/index.html, or browse public/ (manifest: public/.dropgen/manifest.json)."
+	$(DROPGEN) build --site . --out public --now $(DEMO_NOW)
+	@echo "The sample market is in public/: open public/index.html, or public/drops/speckled-mugs/index.html."
+	@echo "Build record: public/.dropgen/build.json · manifest for publishing: public/.dropgen/manifest.json"
 
 test: deps
-	$(SWIFT) test
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
 
 clean:
 	rm -rf .build public .dropgen-cache .edge

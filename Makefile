@@ -18,6 +18,7 @@ demo: build
 	@echo "Build record: public/.dropgen/build.json · manifest for publishing: public/.dropgen/manifest.json"
 
 test: deps
+	@bash scripts/install-deps.sh --test
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

@@ -92,6 +92,10 @@ struct Contexts: Sendable {
             context["policy"] = ["title": policy.title, "url": policy.path, "promise": policy.promise]
         }
         context["tags"] = drop.tags.map { ["name": $0, "url": "/tags/\($0)/"] }
+        context["calendar"] = "\(drop.path)drop.ics"
+        context["share_text"] = shareText(drop)
+        let featured = site.events.filter { $0.drops.contains(drop.slug) && $0.ends > site.now }
+        context["events"] = featured.map { ["title": $0.title, "url": $0.path, "when": span($0.starts, $0.ends)] }
         if let hero = drop.hero { context["hero"] = heroContext(hero) }
         context["images"] = drop.images.map(still)
         return context
@@ -117,11 +121,15 @@ struct Contexts: Sendable {
     func pickup(_ window: PickupWindow) -> [String: Any] {
         var context: [String: Any] = ["location": window.location, "starts": time(window.starts), "ends": time(window.ends)]
         if let address = window.address { context["address"] = address }
-        // Same-day windows read "Sat 5 Dec 2026, 10:00–14:00".
-        context["when"] = clock.dayKey(window.starts) == clock.dayKey(window.ends)
-            ? "\(clock.display(window.starts))–\(clock.time(window.ends))"
-            : "\(clock.display(window.starts)) – \(clock.display(window.ends))"
+        context["when"] = span(window.starts, window.ends)
         return context
+    }
+
+    /// Same-day spans read "Sat 5 Dec 2026, 10:00–14:00".
+    func span(_ starts: Date, _ ends: Date) -> String {
+        clock.dayKey(starts) == clock.dayKey(ends)
+            ? "\(clock.display(starts))–\(clock.time(ends))"
+            : "\(clock.display(starts)) – \(clock.display(ends))"
     }
 
     func heroContext(_ hero: HeroMedia) -> [String: Any] {
@@ -153,7 +161,11 @@ struct Contexts: Sendable {
         var context: [String: Any] = [
             "id": creator.id, "name": creator.name, "url": creator.path, "location": creator.location ?? "",
             "summary": creator.summary,
-            "badges": creator.badges.compactMap { site.badge($0) }.map { ["name": $0.name, "url": $0.path, "icon": $0.icon ?? ""] },
+            "badges": badges(of: creator).map { badge -> [String: Any] in
+                var entry: [String: Any] = ["name": badge.name, "url": badge.path, "icon": badge.icon ?? ""]
+                if let figure = badge.figures[creator.id] { entry["figure"] = figure.text }
+                return entry
+            },
         ]
         if let avatar = creator.avatar { context["avatar"] = still(avatar) }
         if full {
@@ -172,11 +184,20 @@ struct Contexts: Sendable {
             "id": badge.id, "name": badge.name, "url": badge.path, "icon": badge.icon ?? "", "criteria": badge.criteria,
             "for": badge.audience.rawValue, "for_buyers": badge.audience == .buyer,
         ]
+        if let rule = badge.rule { context["rule"] = rule.explanation }
         let creators = holders(of: badge)
         context["holder_count"] = badge.audience == .creator ? creators.count : badge.holders.count
         if full {
             context["body"] = badge.bodyHTML
-            context["holders"] = creators.map { ["name": $0.name, "url": $0.path] }
+            context["holders"] = creators.map { creator -> [String: Any] in
+                var entry: [String: Any] = ["name": creator.name, "url": creator.path]
+                if let figure = badge.figures[creator.id] { entry["figure"] = figure.text }
+                return entry
+            }
+            // Buyers are named only when they opted in; the rest appear in the count alone.
+            let named = badge.holders.compactMap { site.buyers[$0] }.filter(\.isPublic).map(\.displayName).sorted()
+            context["named_buyers"] = named.map { ["name": $0] }
+            context["unnamed_buyer_count"] = badge.audience == .buyer ? badge.holders.count - named.count : 0
         }
         return context
     }
@@ -184,6 +205,58 @@ struct Contexts: Sendable {
     func holders(of badge: Badge) -> [Creator] {
         guard badge.audience == .creator else { return [] }
         return site.creators.filter { badge.holders.contains($0.id) || $0.badges.contains(badge.id) }
+    }
+
+    func badges(of creator: Creator) -> [Badge] {
+        site.badges.filter { $0.audience == .creator && ($0.holders.contains(creator.id) || creator.badges.contains($0.id)) }
+    }
+
+    func event(_ event: Event) -> [String: Any] {
+        var context: [String: Any] = [
+            "id": event.id, "title": event.title, "url": event.path, "location": event.location, "when": span(event.starts, event.ends),
+            "starts": time(event.starts), "ends": time(event.ends), "body": event.bodyHTML,
+            "drops": dropList(event.drops.compactMap { slug in site.publicDrops.first { $0.slug == slug } }),
+        ]
+        if let address = event.address { context["address"] = address }
+        return context
+    }
+
+    /// The next cadence slots with the drops opening on each slot's day; free slots read "coming soon".
+    func schedule(slotCount: Int = 6) -> [String: Any] {
+        let upcoming = site.publicDrops.filter { $0.state == .scheduled || $0.state == .earlyAccess }
+        guard let cadence = site.config.cadence else { return ["upcoming": dropList(upcoming)] }
+        let slots = cadence.slots(after: site.now.addingTimeInterval(-1), count: slotCount, in: site.config.timeZone)
+        var assigned: Set<String> = []
+        let slotContexts: [[String: Any]] = slots.map { slot in
+            let drops = upcoming.filter { $0.opens.map { clock.dayKey($0) == clock.dayKey(slot) } ?? false }
+            assigned.formUnion(drops.map(\.slug))
+            return ["time": time(slot), "drops": dropList(drops), "empty": drops.isEmpty]
+        }
+        return ["slots": slotContexts, "other": dropList(upcoming.filter { !assigned.contains($0.slug) }), "has_cadence": true]
+    }
+
+    /// Upcoming pickup windows and events, by local day and then location.
+    func pickupDays() -> [[String: Any]] {
+        struct Entry { var day: String; var starts: Date; var location: String; var context: [String: Any] }
+        var entries: [Entry] = []
+        for drop in site.publicDrops {
+            for window in drop.pickup where window.ends > site.now {
+                var context = pickup(window)
+                context["drop"] = ["title": drop.title, "url": drop.path]
+                entries.append(Entry(day: clock.dayKey(window.starts), starts: window.starts, location: window.location, context: context))
+            }
+        }
+        for event in site.events where event.ends > site.now {
+            var context: [String: Any] = ["location": event.location, "when": span(event.starts, event.ends), "starts": time(event.starts)]
+            if let address = event.address { context["address"] = address }
+            context["event"] = ["title": event.title, "url": event.path]
+            entries.append(Entry(day: clock.dayKey(event.starts), starts: event.starts, location: event.location, context: context))
+        }
+        entries.sort { ($0.day, $0.location, $0.starts) < ($1.day, $1.location, $1.starts) }
+        return Dictionary(grouping: entries, by: \.day).keys.sorted().map { day in
+            let items = entries.filter { $0.day == day }
+            return ["day": clock.day(items[0].starts), "items": items.map(\.context)]
+        }
     }
 
     func policy(_ policy: Policy) -> [String: Any] {

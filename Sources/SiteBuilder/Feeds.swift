@@ -62,10 +62,11 @@ extension Contexts {
         return xml + "</feed>\n"
     }
 
-    /// `catalog.json`: every public drop, for channel bots and other tools.
-    func catalog() -> String {
+    /// `catalog.json` (and `/creators/<id>/catalog.json` with `creator`): every public drop,
+    /// for channel bots and other tools.
+    func catalog(creator: String? = nil) -> String {
         let config = site.config
-        let drops: [[String: Any]] = site.publicDrops.map { drop in
+        let drops: [[String: Any]] = site.publicDrops.filter { creator == nil || $0.creatorID == creator }.map { drop in
             var entry: [String: Any] = [
                 "slug": drop.slug, "permalink": config.absoluteURL(drop.path), "title": drop.title,
                 "creator": site.creator(drop.creatorID)?.name ?? drop.creatorID, "creator_id": drop.creatorID,
@@ -79,6 +80,12 @@ extension Contexts {
             entry["remaining"] = drop.remaining ?? NSNull()
             entry["edition"] = drop.edition ?? NSNull()
             entry["per_customer_limit"] = drop.perCustomerLimit ?? NSNull()
+            entry["poster"] = (drop.hero?.ogImage ?? drop.images.first?.variants.last).map { config.absoluteURL("/" + $0.path) } ?? NSNull()
+            entry["pickup"] = drop.pickup.map { window -> [String: Any] in
+                ["location": window.location, "address": window.address ?? NSNull(),
+                 "starts": RFC3339.format(window.starts), "ends": RFC3339.format(window.ends)]
+            }
+            entry["share_text"] = shareText(drop)
             return entry
         }
         let object: [String: Any] = [

@@ -12,6 +12,9 @@ public struct Site: Sendable {
     public var creators: [Creator]
     public var badges: [Badge]
     public var policies: [Policy]
+    public var events: [Event]
+    /// Buyers from `data/buyers.csv`; only those with `isPublic` are ever named.
+    public var buyers: [String: MarketData.Buyer]
     public var staticFiles: [StaticFile]
     public var templates: [String: String]
 
@@ -203,9 +206,14 @@ public struct Badge: Sendable {
     public var audience: Audience
     public var icon: String?
     public var criteria: String
-    /// Creator ids (for creator badges) or buyer display names (for buyer badges).
+    /// Creator ids (for creator badges) or buyer ids (for buyer badges), sorted: listed in
+    /// `holders:` or computed from `rule:`.
     public var holders: [String]
+    public var rule: BadgeRule?
+    /// The figures behind a computed badge, per holder.
+    public var figures: [String: BadgeRule.Figure] = [:]
     public var bodyHTML: String
+    var lines: [String: Int] = [:]
 
     public var path: String { "/badges/\(id)/" }
 }
@@ -229,6 +237,23 @@ public struct Policy: Sendable {
         let text = parts.joined(separator: " · ")
         return text.prefix(1).uppercased() + text.dropFirst()
     }
+}
+
+/// A pop-up market or event, with the drops it features.
+public struct Event: Sendable {
+    public var id: String
+    public var file: String
+    public var title: String
+    public var location: String
+    public var address: String?
+    public var starts: Date
+    public var ends: Date
+    /// Slugs of featured drops.
+    public var drops: [String]
+    public var bodyHTML: String
+    public var summary: String
+
+    public var path: String { "/events/\(id)/" }
 }
 
 /// A file from `static/`, with its published path (content-hashed where it is cacheable).

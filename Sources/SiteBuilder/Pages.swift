@@ -4,6 +4,7 @@ import Mustache
 /// One HTML page of the site.
 enum Page: Sendable, Hashable {
     case home, dropArchive, drop(Int), creators, creator(Int), badges, badge(Int), tag(String), policy(Int)
+    case schedule, pickups, trust, event(Int)
     case alias(String, target: Int)
     case notFound
 
@@ -22,12 +23,17 @@ enum Page: Sendable, Hashable {
         case .alias(let alias, _):
             let trimmed = String(alias.dropFirst())
             return alias.hasSuffix(".html") ? trimmed : trimmed + "index.html"
+        case .schedule: return "schedule/index.html"
+        case .pickups: return "pickups/index.html"
+        case .trust: return "trust/index.html"
+        case .event(let index): return "events/\(site.events[index].id)/index.html"
         case .notFound: return "404.html"
         }
     }
 
     static func all(in site: Site, tags: [String]) -> [Page] {
-        var pages: [Page] = [.home, .dropArchive, .creators, .badges, .notFound]
+        var pages: [Page] = [.home, .dropArchive, .creators, .badges, .schedule, .pickups, .trust, .notFound]
+        pages += site.events.indices.map { .event($0) }
         for (index, drop) in site.drops.enumerated() where drop.state != .draft {
             pages.append(.drop(index))
             pages += drop.aliases.map { .alias($0, target: index) }
@@ -133,6 +139,27 @@ struct PageRenderer: Sendable {
             var page = contexts.page(title: drop.title, path: drop.path, description: drop.summary)
             page["robots"] = "noindex"
             return ("redirect", ["page": page, "alias": alias, "target": drop.path, "drop": contexts.drop(drop)])
+        case .schedule:
+            return ("schedule", [
+                "page": contexts.page(title: "Schedule · \(config.title)", path: "/schedule/", description: "When the next drops open."),
+            ].merging(contexts.schedule()) { a, _ in a })
+        case .pickups:
+            return ("pickups", [
+                "page": contexts.page(title: "Pickups · \(config.title)", path: "/pickups/", description: "Where and when to collect your orders."),
+                "days": contexts.pickupDays(),
+            ])
+        case .trust:
+            return ("trust", [
+                "page": contexts.page(title: "Trust & policies · \(config.title)", path: "/trust/",
+                                      description: "Refunds, reissues, disputes, and how badges are earned."),
+                "policies": site.policies.map(contexts.policy), "badges": site.badges.map { contexts.badge($0) },
+            ])
+        case .event(let index):
+            let event = site.events[index]
+            return ("event", [
+                "page": contexts.page(title: "\(event.title) · \(config.title)", path: event.path, description: event.summary, type: "website"),
+                "event": contexts.event(event),
+            ])
         case .notFound:
             var page = contexts.page(title: "Not found · \(config.title)", path: "/404.html", description: "")
             page["robots"] = "noindex"

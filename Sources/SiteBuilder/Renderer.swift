@@ -49,6 +49,9 @@ public enum Renderer {
         tree.files["robots.txt"] = Data(contexts.robots.utf8)
         tree.files["feed.xml"] = Data(contexts.atomFeed().utf8)
         tree.files["catalog.json"] = Data(contexts.catalog().utf8)
+        tree.files["drops.ics"] = Data(contexts.siteCalendar().utf8)
+        for drop in site.publicDrops { tree.files["drops/\(drop.slug)/drop.ics"] = Data(contexts.dropCalendar(drop).utf8) }
+        for creator in site.creators { tree.files["creators/\(creator.id)/catalog.json"] = Data(contexts.catalog(creator: creator.id).utf8) }
         let redirects = contexts.redirects
         if !redirects.isEmpty { tree.files["_redirects"] = Data(redirects.utf8) }
         return (tree, pages.count)

@@ -6,7 +6,8 @@ extension Site {
                            "per_customer_limit", "opens", "closes", "status", "early_access", "hero", "images", "pickup",
                            "policy", "tags", "buy_url"]
     static let creatorKeys = ["name", "location", "links", "badges", "avatar"]
-    static let badgeKeys = ["name", "for", "icon", "criteria", "holders"]
+    static let badgeKeys = ["name", "for", "icon", "criteria", "holders", "rule"]
+    static let eventKeys = ["title", "location", "address", "starts", "ends", "drops"]
     static let policyKeys = ["title", "summary", "refund_days", "dispute_response_hours"]
 
     /// Reads and checks the whole site. Every problem found is reported together.
@@ -20,7 +21,7 @@ extension Site {
         async let parsedDrops = concurrentMap(chunked(files.drops, into: 8)) { chunk in
             chunk.map { DropLoader.load($0, root: root, now: now, config: config) }
         }
-        var creators: [Creator] = [], badges: [Badge] = [], policies: [Policy] = []
+        var creators: [Creator] = [], badges: [Badge] = [], policies: [Policy] = [], events: [Event] = []
         var avatarRequests: [(Int, StillRequest, String)] = []
         for path in files.creators {
             guard let file = read(path, root: root, log: &log) else { continue }
@@ -35,12 +36,25 @@ extension Site {
         for path in files.policies {
             if let file = read(path, root: root, log: &log), let policy = loadPolicy(file, log: &log) { policies.append(policy) }
         }
+        for path in files.events {
+            if let file = read(path, root: root, log: &log), let event = loadEvent(file, log: &log) { events.append(event) }
+        }
+        let data = MarketData.load(root: root, log: &log)
+        computeBadges(&badges, data: data, creators: creators, now: now, log: &log)
         var loaded: [DropLoader.Loaded] = []
         for result in await parsedDrops.joined() {
             log.add(contentsOf: result.diagnostics)
             if let drop = result.loaded { loaded.append(drop) }
         }
         checkReferences(drops: loaded.map(\.drop), creators: creators, badges: badges, policies: policies, log: &log)
+        let slugs = Set(loaded.map(\.drop.slug))
+        for event in events {
+            for slug in event.drops where !slugs.contains(slug) {
+                var message = "no drop with slug `\(slug)`"
+                if let hint = suggestion(for: slug, among: Array(slugs)) { message += "; did you mean `\(hint)`?" }
+                log.add(Diagnostic(file: event.file, key: "drops", message: message))
+            }
+        }
         let staticFiles = StaticFiles.load(root: root, log: &log)
         let templates = Templates.sources(root: root, log: &log)
         try log.throwIfAny()
@@ -76,6 +90,7 @@ extension Site {
         }
         let site = Site(root: root, config: config, now: now, drops: drops, creators: creators.sorted { $0.id < $1.id },
                         badges: badges.sorted { $0.id < $1.id }, policies: policies.sorted { $0.id < $1.id },
+                        events: events.sorted { ($0.starts, $0.id) < ($1.starts, $1.id) }, buyers: data.buyers,
                         staticFiles: staticFiles, templates: templates)
         return (site, jobs)
     }
@@ -144,10 +159,56 @@ extension Site {
         }
         let criteria = fields.nonEmptyString("criteria", log: &log) ?? ""
         let holders = fields.stringList("holders", log: &log)
+        var rule: BadgeRule?
+        if let ruleFields = fields.fields("rule", log: &log) {
+            rule = BadgeRule.parse(ruleFields, audience: audience, log: &log)
+            if fields.has("holders") {
+                log.add(fields.diagnostic("holders", "a badge lists `holders` or computes them with `rule`, not both"))
+            }
+        }
         guard log.all.count == before, let audience else { return nil }
-        return Badge(id: id(of: file.path), file: file.path, name: name, audience: audience,
-                     icon: fields.string("icon", log: &log), criteria: criteria, holders: holders,
-                     bodyHTML: Markdown.html(file.body))
+        var badge = Badge(id: id(of: file.path), file: file.path, name: name, audience: audience,
+                          icon: fields.string("icon", log: &log), criteria: criteria, holders: holders.sorted(), rule: rule,
+                          bodyHTML: Markdown.html(file.body))
+        badge.lines = ["rule": fields.line(of: "rule")].compactMapValues { $0 }
+        return badge
+    }
+
+    /// Holders of rule badges, from the data exports at the build clock.
+    private static func computeBadges(_ badges: inout [Badge], data: MarketData, creators: [Creator], now: Date, log: inout DiagnosticLog) {
+        let creatorIDs = Set(creators.map(\.id))
+        for index in badges.indices {
+            guard let rule = badges[index].rule else { continue }
+            var needed = [MarketData.ordersFile]
+            if rule.metric == .disputeFirstResponseHoursMedian { needed.append(MarketData.disputesFile) }
+            let missing = needed.filter { !data.files.contains($0) }
+            guard missing.isEmpty else {
+                log.add(Diagnostic(file: badges[index].file, line: badges[index].lines["rule"], key: "rule.metric",
+                                   message: "`\(rule.metric.rawValue)` is computed from \(missing.joined(separator: " and ")), which does not exist"))
+                continue
+            }
+            let figures = rule.evaluate(data, now: now)
+                .filter { $0.value.qualifies && (badges[index].audience == .buyer || creatorIDs.contains($0.key)) }
+            badges[index].holders = figures.keys.sorted()
+            badges[index].figures = figures
+        }
+    }
+
+    private static func loadEvent(_ file: SourceFile, log: inout DiagnosticLog) -> Event? {
+        let fields = file.frontMatter
+        let before = log.all.count
+        fields.checkKeys(known: eventKeys, required: ["title", "location", "starts", "ends"], log: &log)
+        let title = fields.nonEmptyString("title", log: &log) ?? ""
+        let location = fields.nonEmptyString("location", log: &log) ?? ""
+        let starts = fields.timestamp("starts", log: &log), ends = fields.timestamp("ends", log: &log)
+        if let starts, let ends, ends <= starts {
+            log.add(fields.diagnostic("ends", "must be after starts (\(RFC3339.format(starts)))"))
+        }
+        let drops = fields.stringList("drops", log: &log)
+        guard log.all.count == before, let starts, let ends else { return nil }
+        return Event(id: id(of: file.path), file: file.path, title: title, location: location,
+                     address: fields.string("address", log: &log), starts: starts, ends: ends, drops: drops,
+                     bodyHTML: Markdown.html(file.body), summary: Markdown.summary(file.body))
     }
 
     private static func loadPolicy(_ file: SourceFile, log: inout DiagnosticLog) -> Policy? {
@@ -221,6 +282,9 @@ extension Site {
                     log.add(Diagnostic(file: creator.file, key: "badges", message: missing("badge", badge, folder: "badges", known: badgeIDs)))
                     continue
                 }
+                if found.rule != nil {
+                    log.add(Diagnostic(file: creator.file, key: "badges", message: "`\(badge)` is computed from data and cannot be claimed; remove it here"))
+                }
                 if found.audience != .creator {
                     log.add(Diagnostic(file: creator.file, key: "badges", message: "`\(badge)` is a buyer badge; creators can hold only creator badges"))
                 }
@@ -240,6 +304,7 @@ struct ContentFiles {
     var creators: [String] = []
     var badges: [String] = []
     var policies: [String] = []
+    var events: [String] = []
 
     static func list(root: URL) -> ContentFiles {
         var files = ContentFiles()
@@ -247,6 +312,7 @@ struct ContentFiles {
         files.creators = markdown(in: "content/creators", root: root, bundles: false)
         files.badges = markdown(in: "content/badges", root: root, bundles: false)
         files.policies = markdown(in: "content/policies", root: root, bundles: false)
+        files.events = markdown(in: "content/events", root: root, bundles: false)
         return files
     }
 

@@ -4,7 +4,8 @@ import Mustache
 /// Mustache templates: the theme's, replaced file by file by the site's `templates/`.
 enum Templates {
     /// The pages every theme must provide.
-    static let required = ["layout", "home", "drop", "drops", "creator", "creators", "badges", "badge", "tag", "policy", "redirect", "404"]
+    static let required = ["layout", "home", "drop", "drops", "creator", "creators", "badges", "badge", "tag", "policy", "redirect", "404",
+                                   "schedule", "pickups", "trust", "event"]
 
     static func sources(root: URL, log: inout DiagnosticLog) -> [String: String] {
         var sources = Theme.templates

@@ -2,9 +2,11 @@ import Foundation
 import Testing
 @testable import SiteBuilder
 
-/// A site written into a fresh temporary folder from `[path: contents]`.
-struct Fixture {
+/// A site written into a fresh temporary folder from `[path: contents]`, removed afterwards.
+final class Fixture: Sendable {
     let root: URL
+
+    deinit { try? FileManager.default.removeItem(at: root) }
 
     static let config = """
         title: Test Market

@@ -1,0 +1,124 @@
+import Foundation
+
+/// iCalendar (RFC 5545) files: drop openings, pickup windows and events, with stable UIDs so
+/// calendar apps update entries instead of duplicating them.
+struct ICSEvent: Sendable {
+    var uid: String
+    var start: Date
+    var end: Date
+    var summary: String
+    var location: String?
+    var description: String?
+    var url: String?
+}
+
+enum ICS {
+    static func calendar(name: String, events: [ICSEvent], stamp: Date) -> String {
+        var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//dropgen//drops//EN", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
+                     "X-WR-CALNAME:" + text(name)]
+        for event in events.sorted(by: { ($0.start, $0.uid) < ($1.start, $1.uid) }) {
+            lines += ["BEGIN:VEVENT", "UID:" + event.uid, "DTSTAMP:" + date(stamp), "DTSTART:" + date(event.start),
+                      "DTEND:" + date(event.end), "SUMMARY:" + text(event.summary)]
+            if let location = event.location { lines.append("LOCATION:" + text(location)) }
+            if let description = event.description { lines.append("DESCRIPTION:" + text(description)) }
+            if let url = event.url { lines.append("URL:" + url) }
+            lines.append("END:VEVENT")
+        }
+        lines.append("END:VCALENDAR")
+        return lines.map(fold).joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// UTC form, `20261204T170000Z`: unambiguous in every client without a VTIMEZONE block.
+    static func date(_ date: Date) -> String {
+        RFC3339.format(date).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
+    }
+
+    static func text(_ value: String) -> String {
+        var escaped = ""
+        for character in value {
+            switch character {
+            case "\\": escaped += "\\\\"
+            case ";": escaped += "\\;"
+            case ",": escaped += "\\,"
+            case "\n": escaped += "\\n"
+            case "\r": continue
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+
+    /// Lines longer than 75 octets continue on the next line after a space, never inside a
+    /// UTF-8 sequence.
+    static func fold(_ line: String) -> String {
+        guard line.utf8.count > 75 else { return line }
+        var result = "", current = 0, limit = 75
+        for character in line {
+            let size = String(character).utf8.count
+            if current + size > limit {
+                result += "\r\n "
+                current = 0
+                limit = 74
+            }
+            result.append(character)
+            current += size
+        }
+        return result
+    }
+}
+
+extension Contexts {
+    var host: String { URL(string: site.config.baseURL)?.host ?? "dropgen" }
+
+    func openingEvent(_ drop: Drop) -> ICSEvent? {
+        guard let opens = drop.opens, opens > site.now || drop.earlyAccess.map({ $0.opens > site.now }) == true else { return nil }
+        let creator = site.creator(drop.creatorID)?.name ?? drop.creatorID
+        return ICSEvent(uid: "drop-\(drop.slug)-opens@\(host)", start: opens, end: opens.addingTimeInterval(1800),
+                        summary: "Drop opens: \(drop.title)", location: nil,
+                        description: shareText(drop), url: site.config.absoluteURL(drop.path))
+    }
+
+    func pickupEvents(_ drop: Drop) -> [ICSEvent] {
+        drop.pickup.enumerated().filter { $0.element.ends > site.now }.map { index, window in
+            ICSEvent(uid: "drop-\(drop.slug)-pickup-\(index + 1)@\(host)", start: window.starts, end: window.ends,
+                     summary: "Pickup: \(drop.title)",
+                     location: [window.location, window.address].compactMap { $0 }.joined(separator: ", "),
+                     description: "Collect your order of \(drop.title).", url: site.config.absoluteURL(drop.path))
+        }
+    }
+
+    func eventEvent(_ event: Event) -> ICSEvent {
+        ICSEvent(uid: "event-\(event.id)@\(host)", start: event.starts, end: event.ends, summary: event.title,
+                 location: [event.location, event.address].compactMap { $0 }.joined(separator: ", "),
+                 description: event.summary.isEmpty ? nil : event.summary, url: site.config.absoluteURL(event.path))
+    }
+
+    func siteCalendar() -> String {
+        var events: [ICSEvent] = []
+        for drop in site.publicDrops {
+            if let opening = openingEvent(drop) { events.append(opening) }
+            events += pickupEvents(drop)
+        }
+        events += site.events.filter { $0.ends > site.now }.map(eventEvent)
+        return ICS.calendar(name: site.config.title, events: events, stamp: site.now)
+    }
+
+    func dropCalendar(_ drop: Drop) -> String {
+        ICS.calendar(name: drop.title, events: [openingEvent(drop)].compactMap { $0 } + pickupEvents(drop), stamp: site.now)
+    }
+
+    /// Ready to paste into a Discord or Telegram catalog channel.
+    func shareText(_ drop: Drop) -> String {
+        var parts = [drop.title]
+        if let creator = site.creator(drop.creatorID) { parts[0] += " by \(creator.name)" }
+        if let price = drop.price { parts.append(price.formatted(currency: site.config.currency)) }
+        if let scarcity = scarcity(drop) { parts.append(scarcity) }
+        switch drop.state {
+        case .scheduled: if let opens = drop.opens { parts.append("opens \(clock.display(opens))") }
+        case .earlyAccess: if let opens = drop.opens { parts.append("early access now, everyone from \(clock.display(opens))") }
+        case .live: if let closes = drop.closes { parts.append("live until \(clock.display(closes))") } else { parts.append("live now") }
+        default: parts.append(drop.state.label.lowercased())
+        }
+        return parts.joined(separator: " · ") + " " + site.config.absoluteURL(drop.path)
+    }
+}

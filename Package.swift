@@ -51,5 +51,6 @@ let package = Package(
         .testTarget(name: "SiteBuilderTests", dependencies: ["SiteBuilder"]),
         .testTarget(name: "MediaPipelineTests", dependencies: ["MediaPipeline", "CWebP"]),
         .testTarget(name: "PublisherTests", dependencies: ["Publisher"]),
+        .testTarget(name: "dropgenTests", dependencies: ["dropgen"]),
     ]
 )

@@ -30,12 +30,37 @@ extension DropState {
     }
 }
 
+/// An instant at which a drop's pages change: what CI should schedule the next build for.
+public struct Transition: Sendable, Equatable {
+    public enum Kind: String, Sendable { case earlyAccessOpens = "early_access_opens", opens, closes, archives }
+    public var at: Date
+    public var slug: String
+    public var kind: Kind
+}
+
 extension Drop {
     /// Instants after which this drop's pages read differently (opening, closing, archiving).
     func transitions(archiveAfterDays: Int) -> [Date] {
+        labeledTransitions(archiveAfterDays: archiveAfterDays).map(\.at)
+    }
+
+    func labeledTransitions(archiveAfterDays: Int) -> [Transition] {
         guard statusOverride == nil else { return [] }
-        var times = [earlyAccess?.opens, opens, closes].compactMap { $0 }
-        if let closes { times.append(closes.addingTimeInterval(Double(archiveAfterDays) * 86_400)) }
-        return times
+        var result: [Transition] = []
+        if let access = earlyAccess?.opens { result.append(Transition(at: access, slug: slug, kind: .earlyAccessOpens)) }
+        if let opens { result.append(Transition(at: opens, slug: slug, kind: .opens)) }
+        if let closes {
+            result.append(Transition(at: closes, slug: slug, kind: .closes))
+            result.append(Transition(at: closes.addingTimeInterval(Double(archiveAfterDays) * 86_400), slug: slug, kind: .archives))
+        }
+        return result
+    }
+}
+
+extension Site {
+    /// Future transitions, earliest first (ties by slug), so output is deterministic.
+    public func upcomingTransitions() -> [Transition] {
+        drops.flatMap { $0.labeledTransitions(archiveAfterDays: config.archiveAfterDays) }.filter { $0.at > now }
+            .sorted { ($0.at, $0.slug, $0.kind.rawValue) < ($1.at, $1.slug, $1.kind.rawValue) }
     }
 }

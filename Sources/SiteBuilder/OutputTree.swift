@@ -15,8 +15,9 @@ public struct OutputTree: Sendable {
 
 /// Writes a build into a fresh sibling folder and swaps it onto the output folder, so a failed
 /// build never leaves a half-written site behind.
-enum OutputWriter {
-    struct Refused: Error, CustomStringConvertible { var description: String }
+public enum OutputWriter {
+    /// The output folder cannot be used: it holds files dropgen did not write, or is the site itself.
+    public struct Refused: Error, CustomStringConvertible { public var description: String }
 
     static func prepareStaging(for output: URL) throws -> URL {
         let manager = FileManager.default

@@ -11,7 +11,9 @@ extension Site {
     static let policyKeys = ["title", "summary", "refund_days", "dispute_response_hours"]
 
     /// Reads and checks the whole site. Every problem found is reported together.
-    public static func load(root: URL, now: Date, media: MediaPipeline? = nil) async throws(BuildFailed) -> (Site, [MediaJob]) {
+    /// Without `planMedia`, media references are checked for existence only (no probing), and
+    /// drops carry no media: enough for questions about the schedule.
+    public static func load(root: URL, now: Date, media: MediaPipeline? = nil, planMedia: Bool = true) async throws(BuildFailed) -> (Site, [MediaJob]) {
         let root = root.standardizedFileURL
         var log = DiagnosticLog()
         guard let config = SiteConfig.load(root: root, log: &log) else { throw BuildFailed(log.all) }
@@ -61,7 +63,7 @@ extension Site {
 
         // Media is planned only for a site that is otherwise valid: probing costs a process each.
         var jobs: [MediaJob] = []
-        let planned = await concurrentMap(loaded) { item in MediaPlanning.plan(item, media: media) }
+        let planned = !planMedia ? [] : await concurrentMap(loaded) { item in MediaPlanning.plan(item, media: media) }
         for (index, result) in planned.enumerated() {
             switch result {
             case .success(let (hero, images, itemJobs)):
@@ -72,7 +74,7 @@ extension Site {
                 log.add(contentsOf: failure.diagnostics)
             }
         }
-        let avatars = await concurrentMap(avatarRequests) { index, request, alt in
+        let avatars = !planMedia ? [] : await concurrentMap(avatarRequests) { index, request, alt in
             (index, MediaPlanning.still(request, alt: alt, media: media))
         }
         for (index, result) in avatars {

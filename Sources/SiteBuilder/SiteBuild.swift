@@ -111,7 +111,7 @@ public enum SiteBuild {
 
     /// The earliest instant after the build clock at which any drop changes state.
     public static func nextTransition(_ site: Site) -> Date? {
-        site.drops.flatMap { $0.transitions(archiveAfterDays: site.config.archiveAfterDays) }.filter { $0 > site.now }.min()
+        site.upcomingTransitions().first?.at
     }
 
     static func isSameOrAncestor(_ candidate: URL, of root: URL) -> Bool {

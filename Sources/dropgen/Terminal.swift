@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MediaPipeline
 import SiteBuilder
 
 #if canImport(Glibc)
@@ -42,8 +43,11 @@ final class Terminal: @unchecked Sendable {
     }
 }
 
-/// A user error: already printed readably, exit 1.
-struct ReportedFailure: Error {}
+/// Errors caused by the input or the environment the user controls (bad media, an output
+/// folder that is not ours): exit 1, not an internal failure.
+protocol UserError: Error {}
+extension MediaError: UserError {}
+extension OutputWriter.Refused: UserError {}
 
 extension ExitCode {
     static let internalFailure = ExitCode(3)
@@ -63,10 +67,14 @@ func runReportingErrors<T>(_ terminal: Terminal, _ body: () async throws -> T) a
         throw ExitCode(1)
     } catch let exit as ExitCode {
         throw exit
-    } catch {
+    } catch let error as any UserError {
         terminal.finishProgress()
         printError("error: \(error)")
         throw ExitCode(1)
+    } catch {
+        terminal.finishProgress()
+        printError("internal error: \(error)")
+        throw ExitCode.internalFailure
     }
 }
 

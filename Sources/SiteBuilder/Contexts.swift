@@ -51,7 +51,8 @@ struct Contexts: Sendable {
         var context: [String: Any] = [
             "slug": drop.slug, "url": drop.path, "permalink": site.config.absoluteURL(drop.path), "title": drop.title,
             "summary": drop.summary, "state": drop.state.rawValue, "state_label": drop.state.label,
-            "is_\(drop.state.rawValue)": true, "can_buy": drop.buyURL != nil && (drop.state == .live || drop.state == .earlyAccess),
+            "is_\(drop.state.rawValue)": true,
+            "can_buy": drop.state == .live && drop.buyURL != nil || drop.state == .earlyAccess && (drop.earlyAccess?.buyURL ?? drop.buyURL) != nil,
         ]
         if let creator = site.creator(drop.creatorID) {
             context["creator"] = ["id": creator.id, "name": creator.name, "url": creator.path, "location": creator.location ?? ""]
@@ -77,7 +78,10 @@ struct Contexts: Sendable {
         guard full else { return context }
 
         context["body"] = drop.bodyHTML
-        if let buyURL = drop.buyURL { context["buy_url"] = buyURL }
+        // During early access the holders' checkout link wins, when there is one.
+        if let buyURL = drop.state == .earlyAccess ? drop.earlyAccess?.buyURL ?? drop.buyURL : drop.buyURL {
+            context["buy_url"] = buyURL
+        }
         if let access = drop.earlyAccess {
             context["early_access"] = [
                 "opens": time(access.opens),

@@ -77,13 +77,17 @@ enum DropLoader {
 
         var earlyAccess: EarlyAccess?
         if let access = fields.fields("early_access", log: &log) {
-            access.checkKeys(known: ["opens", "badges"], required: ["opens", "badges"], log: &log)
+            access.checkKeys(known: ["opens", "badges", "buy_url"], required: ["opens", "badges"], log: &log)
+            var accessURL: String?
+            if let url = access.string("buy_url", log: &log), Site.checkURL(url, key: access.keyPath("buy_url"), fields: fields, log: &log) {
+                accessURL = url
+            }
             let badges = access.stringList("badges", log: &log)
             if let accessOpens = access.timestamp("opens", log: &log) {
                 if let opens, accessOpens >= opens {
                     log.add(access.diagnostic("opens", "must be before the drop opens (\(RFC3339.format(opens)))"))
                 }
-                earlyAccess = EarlyAccess(opens: accessOpens, badges: badges)
+                earlyAccess = EarlyAccess(opens: accessOpens, badges: badges, buyURL: accessURL)
             }
         }
 

@@ -135,6 +135,8 @@ public struct Drop: Sendable {
 public struct EarlyAccess: Sendable {
     public var opens: Date
     public var badges: [String]
+    /// Where badge holders check out during early access (e.g. a code-gated link).
+    public var buyURL: String?
 }
 
 public struct PickupWindow: Sendable {

@@ -177,6 +177,22 @@ import Testing
         #expect(event.contains("<meta property=\"og:title\" content=\"Advent pop-up · Test Market\">"))
     }
 
+    @Test func earlyAccessWindowSellsToBadgeHoldersFirst() async throws {
+        let fixture = try Fixture.site([
+            "content/badges/regular.md": "---\nname: Regular\nfor: buyer\ncriteria: Comes back.\nholders: [b1]\n---\n",
+            "content/drops/mugs.md": Fixture.drop("early_access: { opens: 2026-12-04T10:00:00+01:00, badges: [regular], buy_url: \"https://shop.example/early\" }"),
+        ])
+        try await fixture.build(now: RFC3339.parse("2026-12-04T12:00:00+01:00")!)
+        let html = try fixture.read("public/drops/mugs/index.html")
+        #expect(html.contains("data-state=\"early_access\""))
+        #expect(html.contains("\"availability\":\"https://schema.org/PreSale\""))
+        #expect(html.contains("\"availabilityStarts\":\"2026-12-04T10:00:00+01:00\""))
+        #expect(html.contains("<a class=\"buy\" href=\"https://shop.example/early\" rel=\"nofollow\">Buy with early access</a>"))
+        #expect(html.contains("for holders of <a class=\"badge\" href=\"/badges/regular/\">Regular</a>"))
+        try await fixture.build(now: RFC3339.parse("2026-12-04T09:00:00+01:00")!)
+        #expect(!(try fixture.read("public/drops/mugs/index.html")).contains("class=\"buy\""), "nothing to buy before early access")
+    }
+
     @Test func scheduleShowsCadenceSlotsWithDropsAndEmptySlots() async throws {
         let fixture = try Fixture.site(["dropgen.yaml": Fixture.config + "cadence: { weekly: friday 18:00 }\n"])
         try await fixture.build(now: RFC3339.parse("2026-12-01T12:00:00+01:00")!)

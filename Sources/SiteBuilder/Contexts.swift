@@ -191,13 +191,13 @@ struct Contexts: Sendable {
         if let rule = badge.rule { context["rule"] = rule.explanation }
         let creators = holders(of: badge)
         context["holder_count"] = badge.audience == .creator ? creators.count : badge.holders.count
+        context["holders"] = creators.map { creator -> [String: Any] in
+            var entry: [String: Any] = ["name": creator.name, "url": creator.path]
+            if let figure = badge.figures[creator.id] { entry["figure"] = figure.text }
+            return entry
+        }
         if full {
             context["body"] = badge.bodyHTML
-            context["holders"] = creators.map { creator -> [String: Any] in
-                var entry: [String: Any] = ["name": creator.name, "url": creator.path]
-                if let figure = badge.figures[creator.id] { entry["figure"] = figure.text }
-                return entry
-            }
             // Buyers are named only when they opted in; the rest appear in the count alone.
             let named = badge.holders.compactMap { site.buyers[$0] }.filter(\.isPublic).map(\.displayName).sorted()
             context["named_buyers"] = named.map { ["name": $0] }

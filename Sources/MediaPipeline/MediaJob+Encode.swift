@@ -57,7 +57,7 @@ extension MediaJob {
             // Capped CRF: quality-driven, but VBV keeps hard footage inside the byte budget.
             arguments += [
                 "-c:v", "libx264", "-preset", "medium", "-crf", String(spec.crf),
-                "-maxrate", "\(spec.maxBitrateKbps)k", "-bufsize", "\(spec.maxBitrateKbps * 2)k",
+                "-maxrate", "\(spec.maxBitrateKbps)k", "-bufsize", "\(spec.maxBitrateKbps)k",
                 "-profile:v", "high", "-level:v", "4.0",  // matches MediaPipeline.h264SourceType
                 "-movflags", "+faststart", "-f", "mp4",
             ]

@@ -104,8 +104,8 @@ extension MediaPipeline {
 
     /// At most `maxHeight` tall and 16:9 of that wide, aspect kept, both sides even (yuv420p).
     static func clipSize(_ width: Int, _ height: Int, maxHeight: Int) -> (width: Int, height: Int) {
-        let maxWidth = maxHeight * 16 / 9
-        let scale = min(1, Double(maxHeight) / Double(height), Double(maxWidth) / Double(width))
+        let maxWidth = Double(maxHeight) * 16 / 9
+        let scale = min(1, Double(maxHeight) / Double(height), maxWidth / Double(width))
         func even(_ value: Double) -> Int { max(2, Int((value / 2).rounded(.down)) * 2) }
         return (even(Double(width) * scale), even(Double(height) * scale))
     }

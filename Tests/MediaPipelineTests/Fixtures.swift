@@ -21,6 +21,9 @@ struct Fixtures: Sendable {
         // 25 s of 320×180 with a sine tone: the hero source for most tests (audio must be dropped).
         try ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30", "-f", "lavfi", "-i", "sine=frequency=440",
                     "-t", "25", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", drop("clip.mp4").path])
+        // The same clip as a phone would store it: landscape pixels plus a 90° display matrix.
+        try ffmpeg(["-i", drop("clip.mp4").path, "-t", "12", "-c", "copy", "-metadata:s:v:0", "rotate=90",
+                    drop("portrait.mp4").path])
         try ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=2000x1200", "-frames:v", "1", drop("photo.jpg").path])
         try ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=300x200", "-frames:v", "1", drop("small.png").path])
         // Blue with a red square in the top-left corner as stored; EXIF 6 says "rotate 90° clockwise".

@@ -80,6 +80,20 @@ import Testing
         #expect(plan.clips.count == 1, "no WebM unless enabled")
     }
 
+    @Test func rotatedPhoneVideoComesOutUpright() async throws {
+        let (pipeline, output) = makePipeline()
+        let plan = try pipeline.planHero(HeroRequest(source: dropSource, video: fixtures.drop("portrait.mp4"),
+                                                     start: 1, duration: 10, posterAt: 2))
+        #expect(plan.clips[0].width == 180 && plan.clips[0].height == 320)
+        #expect(plan.posters.map(\.width) == [180] && plan.posters.map(\.height) == [320])
+        _ = try await pipeline.process(plan.jobs, outputRoot: output)
+        let video = try #require((try ffprobe(output.appendingPathComponent(plan.clips[0].path))["streams"] as? [[String: Any]])?.first)
+        #expect(video["width"] as? Int == 180 && video["height"] as? Int == 320)
+        #expect(video["side_data_list"] == nil, "pixels are upright, no display matrix left")
+        let poster = try #require(try webpSize(output.appendingPathComponent(plan.posters[0].path)))
+        #expect(poster.width == 180 && poster.height == 320)
+    }
+
     /// The byte budget: a 15 s 720p clip stays under 1.5 MB with the default options, and 720p
     /// posters come at 1280 and 640.
     @Test func fifteenSecondsOf720pFitTheBudget() async throws {

@@ -22,7 +22,7 @@ extension MediaJob {
             throw MediaError(source, "ffmpeg failed (exit \(failure.status)) making \(outputPath) from \(shownInput)",
                              detail: failure.detail)
         } catch let failure as ToolNotFound {
-            throw MediaError(source, "\(failure.tool) not found on PATH (scripts/install-deps.sh installs it)")
+            throw MediaError(source, ToolNotFound.message(for: failure, running: failure.tool))
         } catch let failure as WebPError {
             throw MediaError(source, "WebP encoding failed for \(outputPath): \(failure.message)")
         } catch is CancellationError {

@@ -30,7 +30,7 @@ extension MediaPipeline {
         } catch MediaProbe.Failure.noVideoStream {
             throw fail("video", "no video stream in \(shown)")
         } catch {
-            throw fail("video", "cannot run ffprobe: \(error)")
+            throw fail("video", ToolNotFound.message(for: error, running: "ffprobe"))
         }
         guard !probe.isStillImage, let length = probe.duration, length > 0 else {
             throw fail("video", "not a video: \(shown) (\(probe.formatName))")

@@ -32,8 +32,10 @@ extension MediaPipeline {
                 throw error
             } catch MediaProbe.Failure.unreadable(let result) {
                 throw MediaError(source, "not a readable image: \(shown)", detail: result.stderrTail)
-            } catch {
+            } catch MediaProbe.Failure.noVideoStream {
                 throw MediaError(source, "not a readable image: \(shown)")
+            } catch {
+                throw MediaError(source, ToolNotFound.message(for: error, running: "ffprobe"))
             }
             orientation = EXIFOrientation.read(jpeg: data)
         }

@@ -42,6 +42,22 @@ import Testing
         #expect(size.width == 300 && size.height == 200)
     }
 
+    @Test func webpInputIsSizedByItsHeader() async throws {
+        // A WebP made by our own encoder from ffmpeg's decode of the PNG: 300×200 with alpha.
+        let pixels = try await FrameDecoder.decode(FrameSpec(input: fixtures.drop("small.png"), seek: nil, orient: [],
+                                                       width: 300, height: 200, fit: .exact))
+        let webp = fixtures.drop("small-\(UUID().uuidString).webp")
+        try WebPCodec.encode(rgba: pixels, width: 300, height: 200, quality: 90).write(to: webp)
+        let (pipeline, output) = makePipeline { $0.stillWidths = [120, 240, 480] }
+        let plan = try pipeline.planStill(StillRequest(source: source, image: webp))
+        #expect(plan.variants.map(\.width) == [120, 240, 300] && plan.variants.map(\.height) == [80, 160, 200])
+        _ = try await pipeline.process(plan.jobs, outputRoot: output)
+        for variant in plan.variants {
+            let size = try #require(try webpSize(output.appendingPathComponent(variant.path)))
+            #expect(size.width == variant.width && size.height == variant.height)
+        }
+    }
+
     @Test func widthsBetweenRequestedOnesKeepTheOriginalAsLargest() {
         #expect(MediaPipeline.variantWidths([480, 960, 1600], original: 1000) == [480, 960, 1000])
         #expect(MediaPipeline.variantWidths([480, 960, 1600], original: 1600) == [480, 960, 1600])

@@ -41,7 +41,7 @@ extension MediaPipeline {
         }
         let display = orientation.swapsDimensions ? (width: stored.height, height: stored.width) : stored
 
-        let digest = try digest(url, source: source, key: source.key, line: source.line)
+        let digest = ContentHash.digest(data)  // already in memory (mapped); no second read
         let stem = ContentHash.slug(url.deletingPathExtension().lastPathComponent)
         var variants: [ImageFile] = []
         var jobs: [MediaJob] = []

@@ -54,7 +54,8 @@ struct Fixtures: Sendable {
 
 /// A pipeline over the fixture site with its own cache folder, so tests can run in parallel.
 func makePipeline(_ configure: (inout MediaOptions) -> Void = { _ in }) -> (MediaPipeline, output: URL) {
-    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("dropgen-media-run-\(UUID().uuidString)")
+    // Beside the fixture site, so one test run leaves one folder in the temp directory.
+    let scratch = Fixtures.shared.root.deletingLastPathComponent().appendingPathComponent("run-\(UUID().uuidString)")
     var options = MediaOptions()
     options.cacheDirectory = scratch.appendingPathComponent("cache").path
     configure(&options)

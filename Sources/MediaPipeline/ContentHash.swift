@@ -17,6 +17,8 @@ enum ContentHash {
         return hex(hasher.finalize())
     }
 
+    static func digest(_ data: Data) -> String { hex(SHA256.hash(data: data)) }
+
     static func outputPath(stem: String, ext: String, inputDigest: String, parameters: [String]) -> String {
         var hasher = SHA256()
         for part in [EncoderVersion.current, inputDigest] + parameters {

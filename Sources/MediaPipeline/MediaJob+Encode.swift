@@ -22,7 +22,7 @@ extension MediaJob {
             throw MediaError(source, "ffmpeg failed (exit \(failure.status)) making \(outputPath) from \(shownInput)",
                              detail: failure.detail)
         } catch let failure as ToolNotFound {
-            throw MediaError(source, "\(failure.tool) not found on PATH (scripts/install-deps.sh installs it)")
+            throw MediaError(source, ToolNotFound.message(for: failure, running: failure.tool))
         } catch let failure as WebPError {
             throw MediaError(source, "WebP encoding failed for \(outputPath): \(failure.message)")
         } catch is CancellationError {
@@ -57,7 +57,7 @@ extension MediaJob {
             // Capped CRF: quality-driven, but VBV keeps hard footage inside the byte budget.
             arguments += [
                 "-c:v", "libx264", "-preset", "medium", "-crf", String(spec.crf),
-                "-maxrate", "\(spec.maxBitrateKbps)k", "-bufsize", "\(spec.maxBitrateKbps * 2)k",
+                "-maxrate", "\(spec.maxBitrateKbps)k", "-bufsize", "\(spec.maxBitrateKbps)k",
                 "-profile:v", "high", "-level:v", "4.0",  // matches MediaPipeline.h264SourceType
                 "-movflags", "+faststart", "-f", "mp4",
             ]

@@ -30,7 +30,7 @@ extension MediaPipeline {
         } catch MediaProbe.Failure.noVideoStream {
             throw fail("video", "no video stream in \(shown)")
         } catch {
-            throw fail("video", "cannot run ffprobe: \(error)")
+            throw fail("video", ToolNotFound.message(for: error, running: "ffprobe"))
         }
         guard !probe.isStillImage, let length = probe.duration, length > 0 else {
             throw fail("video", "not a video: \(shown) (\(probe.formatName))")
@@ -104,8 +104,8 @@ extension MediaPipeline {
 
     /// At most `maxHeight` tall and 16:9 of that wide, aspect kept, both sides even (yuv420p).
     static func clipSize(_ width: Int, _ height: Int, maxHeight: Int) -> (width: Int, height: Int) {
-        let maxWidth = maxHeight * 16 / 9
-        let scale = min(1, Double(maxHeight) / Double(height), Double(maxWidth) / Double(width))
+        let maxWidth = Double(maxHeight) * 16 / 9
+        let scale = min(1, Double(maxHeight) / Double(height), maxWidth / Double(width))
         func even(_ value: Double) -> Int { max(2, Int((value / 2).rounded(.down)) * 2) }
         return (even(Double(width) * scale), even(Double(height) * scale))
     }

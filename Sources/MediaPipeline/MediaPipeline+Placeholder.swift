@@ -22,7 +22,7 @@ extension MediaPipeline {
         } catch let failure as FrameDecoder.Failure {
             throw MediaError(source, "not a readable image: \(displayPath(url))", detail: failure.detail)
         } catch {
-            throw MediaError(source, "cannot run ffmpeg: \(error)")
+            throw MediaError(source, ToolNotFound.message(for: error, running: "ffmpeg"))
         }
         let blurred = RGBABlur.boxBlur(pixels, width: width, height: height, radius: 1, passes: 2)
         // Lower the quality until it fits; a blurred 20 px picture stays recognisable.

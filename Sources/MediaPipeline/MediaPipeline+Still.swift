@@ -32,14 +32,16 @@ extension MediaPipeline {
                 throw error
             } catch MediaProbe.Failure.unreadable(let result) {
                 throw MediaError(source, "not a readable image: \(shown)", detail: result.stderrTail)
-            } catch {
+            } catch MediaProbe.Failure.noVideoStream {
                 throw MediaError(source, "not a readable image: \(shown)")
+            } catch {
+                throw MediaError(source, ToolNotFound.message(for: error, running: "ffprobe"))
             }
             orientation = EXIFOrientation.read(jpeg: data)
         }
         let display = orientation.swapsDimensions ? (width: stored.height, height: stored.width) : stored
 
-        let digest = try digest(url, source: source, key: source.key, line: source.line)
+        let digest = ContentHash.digest(data)  // already in memory (mapped); no second read
         let stem = ContentHash.slug(url.deletingPathExtension().lastPathComponent)
         var variants: [ImageFile] = []
         var jobs: [MediaJob] = []

@@ -33,6 +33,13 @@ public struct HeroPlan: Sendable {
     /// 1200×630 JPEG for `og:image`.
     public var ogImage: ImageFile
     public var jobs: [MediaJob]
+
+    public init(clips: [VideoFile], posters: [ImageFile], ogImage: ImageFile, jobs: [MediaJob]) {
+        self.clips = clips
+        self.posters = posters
+        self.ogImage = ogImage
+        self.jobs = jobs
+    }
 }
 
 /// One entry of `images:`.
@@ -57,6 +64,14 @@ public struct StillPlan: Sendable {
     /// A tiny blurred WebP as a `data:image/webp;base64,…` URI, under 1 KB.
     public var placeholder: String
     public var jobs: [MediaJob]
+
+    public init(variants: [ImageFile], width: Int, height: Int, placeholder: String, jobs: [MediaJob]) {
+        self.variants = variants
+        self.width = width
+        self.height = height
+        self.placeholder = placeholder
+        self.jobs = jobs
+    }
 }
 
 /// The result of `process`, one entry per distinct output file.
@@ -66,6 +81,12 @@ public struct MediaReport: Sendable {
         /// Taken from the cache instead of encoded.
         public var cacheHit: Bool
         public var bytes: Int
+
+        public init(path: String, cacheHit: Bool, bytes: Int) {
+            self.path = path
+            self.cacheHit = cacheHit
+            self.bytes = bytes
+        }
     }
 
     /// Output paths, sorted.
@@ -74,4 +95,11 @@ public struct MediaReport: Sendable {
     public var cacheHits: Int
     /// Sorted by path.
     public var entries: [Entry]
+
+    public init(files: [String], encoded: Int, cacheHits: Int, entries: [Entry]) {
+        self.files = files
+        self.encoded = encoded
+        self.cacheHits = cacheHits
+        self.entries = entries
+    }
 }

@@ -12,7 +12,17 @@ struct ToolResult: Sendable {
     }
 }
 
-struct ToolNotFound: Error, Sendable { var tool: String }
+struct ToolNotFound: Error, Sendable {
+    var tool: String
+
+    /// What to tell the creator when a tool could not be started at all.
+    static func message(for error: any Error, running tool: String) -> String {
+        if let missing = error as? ToolNotFound {
+            return "\(missing.tool) not found on PATH (scripts/install-deps.sh installs it)"
+        }
+        return "cannot run \(tool): \(error.localizedDescription)"
+    }
+}
 
 /// Runs ffmpeg and ffprobe with an argument array, never through a shell. stdout and stderr go
 /// to temporary files instead of pipes, so a full pipe can never deadlock the child.

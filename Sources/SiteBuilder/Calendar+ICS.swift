@@ -95,7 +95,7 @@ extension Contexts {
 
     func siteCalendar() -> String {
         var events: [ICSEvent] = []
-        for drop in site.publicDrops {
+        for drop in visible {
             if let opening = openingEvent(drop) { events.append(opening) }
             events += pickupEvents(drop)
         }

@@ -8,11 +8,14 @@ struct Contexts: Sendable {
     let clock: LocalClock
     let dropsByCreator: [String: [Drop]]
     let dropsByTag: [String: [Drop]]
+    /// Public drops in opening order, computed once: every listing starts from it.
+    let visible: [Drop]
 
     init(site: Site) {
         self.site = site
         self.clock = LocalClock(timeZone: site.config.timeZone)
         let visible = site.publicDrops
+        self.visible = visible
         dropsByCreator = Dictionary(grouping: visible, by: \.creatorID)
         var byTag: [String: [Drop]] = [:]
         for drop in visible { for tag in drop.tags { byTag[tag, default: []].append(drop) } }
@@ -219,7 +222,7 @@ struct Contexts: Sendable {
         var context: [String: Any] = [
             "id": event.id, "title": event.title, "url": event.path, "location": event.location, "when": span(event.starts, event.ends),
             "starts": time(event.starts), "ends": time(event.ends), "body": event.bodyHTML,
-            "drops": dropList(event.drops.compactMap { slug in site.publicDrops.first { $0.slug == slug } }),
+            "drops": dropList(event.drops.compactMap { slug in visible.first { $0.slug == slug } }),
         ]
         if let address = event.address { context["address"] = address }
         return context
@@ -227,7 +230,7 @@ struct Contexts: Sendable {
 
     /// The next cadence slots with the drops opening on each slot's day; free slots read "coming soon".
     func schedule(slotCount: Int = 6) -> [String: Any] {
-        let upcoming = site.publicDrops.filter { $0.state == .scheduled || $0.state == .earlyAccess }
+        let upcoming = visible.filter { $0.state == .scheduled || $0.state == .earlyAccess }
         guard let cadence = site.config.cadence else { return ["upcoming": dropList(upcoming)] }
         let slots = cadence.slots(after: site.now.addingTimeInterval(-1), count: slotCount, in: site.config.timeZone)
         var assigned: Set<String> = []
@@ -243,7 +246,7 @@ struct Contexts: Sendable {
     func pickupDays() -> [[String: Any]] {
         struct Entry { var day: String; var starts: Date; var location: String; var context: [String: Any] }
         var entries: [Entry] = []
-        for drop in site.publicDrops {
+        for drop in visible {
             for window in drop.pickup where window.ends > site.now {
                 var context = pickup(window)
                 context["drop"] = ["title": drop.title, "url": drop.path]

@@ -9,7 +9,7 @@ extension Contexts {
 
     func sitemap(pages: [String]) -> String {
         var lastmod: [String: Date] = [:]
-        for drop in site.publicDrops { lastmod[drop.path] = lastChange(drop) }
+        for drop in visible { lastmod[drop.path] = lastChange(drop) }
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
         for path in pages.sorted() {
             xml += "  <url><loc>\(xmlEscape(site.config.absoluteURL(path)))</loc>"
@@ -26,7 +26,7 @@ extension Contexts {
     /// Atom feed of public drops, newest change first.
     func atomFeed(limit: Int = 50) -> String {
         let config = site.config
-        let entries = site.publicDrops.map { ($0, lastChange($0) ?? site.now) }
+        let entries = visible.map { ($0, lastChange($0) ?? site.now) }
             .sorted { ($0.1, $0.0.slug) > ($1.1, $1.0.slug) }.prefix(limit)
         let updated = entries.map(\.1).max() ?? site.now
         var xml = """
@@ -66,7 +66,7 @@ extension Contexts {
     /// for channel bots and other tools.
     func catalog(creator: String? = nil) -> String {
         let config = site.config
-        let drops: [[String: Any]] = site.publicDrops.filter { creator == nil || $0.creatorID == creator }.map { drop in
+        let drops: [[String: Any]] = (creator.map { dropsByCreator[$0] ?? [] } ?? visible).map { drop in
             var entry: [String: Any] = [
                 "slug": drop.slug, "permalink": config.absoluteURL(drop.path), "title": drop.title,
                 "creator": site.creator(drop.creatorID)?.name ?? drop.creatorID, "creator_id": drop.creatorID,
@@ -100,7 +100,7 @@ extension Contexts {
     /// Netlify / Cloudflare Pages `_redirects`: each alias moves permanently to its drop.
     var redirects: String {
         var lines: [String] = []
-        for drop in site.publicDrops {
+        for drop in visible {
             for alias in drop.aliases { lines.append("\(alias) \(drop.path) 301") }
         }
         return lines.sorted().joined(separator: "\n") + (lines.isEmpty ? "" : "\n")

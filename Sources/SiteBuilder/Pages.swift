@@ -3,7 +3,7 @@ import Mustache
 
 /// One HTML page of the site.
 enum Page: Sendable, Hashable {
-    case home, dropArchive, drop(Int), creators, creator(Int), badges, badge(Int), tag(String), policy(Int)
+    case home, dropArchive(page: Int), drop(Int), creators, creator(Int), badges, badge(Int), tag(String), policy(Int)
     case schedule, pickups, trust, event(Int)
     case alias(String, target: Int)
     case notFound
@@ -12,7 +12,7 @@ enum Page: Sendable, Hashable {
     func outputPath(in site: Site) -> String {
         switch self {
         case .home: return "index.html"
-        case .dropArchive: return "drops/index.html"
+        case .dropArchive(let page): return page == 1 ? "drops/index.html" : "drops/page/\(page)/index.html"
         case .drop(let index): return "drops/\(site.drops[index].slug)/index.html"
         case .creators: return "creators/index.html"
         case .creator(let index): return "creators/\(site.creators[index].id)/index.html"
@@ -31,8 +31,13 @@ enum Page: Sendable, Hashable {
         }
     }
 
-    static func all(in site: Site, tags: [String]) -> [Page] {
-        var pages: [Page] = [.home, .dropArchive, .creators, .badges, .schedule, .pickups, .trust, .notFound]
+    /// Drops per archive page: small pages even for a market with thousands of drops.
+    static let archivePageSize = 48
+
+    static func all(in site: Site, tags: [String], publicDrops: Int) -> [Page] {
+        let archivePages = max(1, (publicDrops + archivePageSize - 1) / archivePageSize)
+        var pages: [Page] = (1...archivePages).map { .dropArchive(page: $0) }
+        pages += [.home, .creators, .badges, .schedule, .pickups, .trust, .notFound]
         pages += site.events.indices.map { .event($0) }
         for (index, drop) in site.drops.enumerated() where drop.state != .draft {
             pages.append(.drop(index))
@@ -47,6 +52,9 @@ enum Page: Sendable, Hashable {
 }
 
 struct PageRenderer: Sendable {
+    /// Cards per list on the home page; the schedule and archive have the rest.
+    static let homeListLimit = 12
+
     let contexts: Contexts
     let library: MustacheLibrary
     /// `/js/countdown.js` → `/js/countdown.0123456789.js`: references in templates use the
@@ -67,23 +75,32 @@ struct PageRenderer: Sendable {
 
     func templateAndContext(_ page: Page) -> (String, [String: Any]) {
         let config = site.config
-        let visible = site.publicDrops
+        let visible = contexts.visible
         switch page {
         case .home:
-            let live = visible.filter { $0.state == .live || $0.state == .earlyAccess }
-            let upcoming = visible.filter { $0.state == .scheduled }
+            let live = visible.filter { $0.state == .live || $0.state == .earlyAccess }.prefix(Self.homeListLimit)
+            let upcoming = visible.filter { $0.state == .scheduled }.prefix(Self.homeListLimit)
             let ended = visible.filter { $0.state == .soldOut || $0.state == .closed }
                 .sorted { ($0.closes ?? .distantPast, $0.slug) > ($1.closes ?? .distantPast, $1.slug) }
             return ("home", [
                 "page": contexts.page(title: config.title, path: "/", description: config.description),
-                "live": contexts.dropList(live), "upcoming": contexts.dropList(upcoming),
+                "live": contexts.dropList(Array(live)), "upcoming": contexts.dropList(Array(upcoming)),
                 "recently_ended": contexts.dropList(Array(ended.prefix(6))),
                 "creators": site.creators.map { contexts.creator($0) },
             ])
-        case .dropArchive:
+        case .dropArchive(let number):
+            let newestFirst = Array(visible.reversed())
+            let start = (number - 1) * Page.archivePageSize
+            let slice = Array(newestFirst[min(start, newestFirst.count)..<min(start + Page.archivePageSize, newestFirst.count)])
+            let pageCount = max(1, (newestFirst.count + Page.archivePageSize - 1) / Page.archivePageSize)
+            func url(_ n: Int) -> String { n == 1 ? "/drops/" : "/drops/page/\(n)/" }
+            var pagination: [String: Any] = ["current": number, "total": pageCount]
+            if number > 1 { pagination["previous"] = url(number - 1) }
+            if number < pageCount { pagination["next"] = url(number + 1) }
             return ("drops", [
-                "page": contexts.page(title: "All drops · \(config.title)", path: "/drops/", description: "Every drop, newest first."),
-                "drops": contexts.dropList(visible.reversed()),
+                "page": contexts.page(title: number == 1 ? "All drops · \(config.title)" : "All drops, page \(number) · \(config.title)",
+                                      path: url(number), description: "Every drop, newest first."),
+                "drops": contexts.dropList(slice), "pagination": pagination,
                 "tags": contexts.dropsByTag.keys.sorted().map { ["name": $0, "url": "/tags/\($0)/", "count": contexts.dropsByTag[$0]!.count] },
             ])
         case .drop(let index):

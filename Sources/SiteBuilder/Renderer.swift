@@ -14,7 +14,7 @@ public enum Renderer {
         assets = assets.filter { $0.key != $0.value }
         let contexts = Contexts(site: site)
         let renderer = PageRenderer(contexts: contexts, library: library, assets: assets)
-        let pages = Page.all(in: site, tags: contexts.dropsByTag.keys.sorted())
+        let pages = Page.all(in: site, tags: contexts.dropsByTag.keys.sorted(), publicDrops: contexts.visible.count)
 
         // Chunks keep per-task overhead small for large sites while using every core.
         let chunks = chunked(pages, into: ProcessInfo.processInfo.activeProcessorCount * 4)
@@ -50,7 +50,7 @@ public enum Renderer {
         tree.files["feed.xml"] = Data(contexts.atomFeed().utf8)
         tree.files["catalog.json"] = Data(contexts.catalog().utf8)
         tree.files["drops.ics"] = Data(contexts.siteCalendar().utf8)
-        for drop in site.publicDrops { tree.files["drops/\(drop.slug)/drop.ics"] = Data(contexts.dropCalendar(drop).utf8) }
+        for drop in contexts.visible { tree.files["drops/\(drop.slug)/drop.ics"] = Data(contexts.dropCalendar(drop).utf8) }
         for creator in site.creators { tree.files["creators/\(creator.id)/catalog.json"] = Data(contexts.catalog(creator: creator.id).utf8) }
         let redirects = contexts.redirects
         if !redirects.isEmpty { tree.files["_redirects"] = Data(redirects.utf8) }

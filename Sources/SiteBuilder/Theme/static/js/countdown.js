@@ -1,5 +1,5 @@
-// Turns absolute drop times into "opens in 2 h 13 min" and flips the state label at the exact
-// second, without a rebuild. Pages read correctly without it.
+// Turns absolute drop times into "in 2 h 13 min (Fri 4 Dec, 18:00)" and flips the state label
+// at the exact second, without a rebuild. Pages read correctly without it.
 (function () {
   var els = document.querySelectorAll("time[data-countdown]");
   if (!els.length) return;
@@ -14,11 +14,11 @@
       var at = Date.parse(el.getAttribute("datetime")), kind = el.getAttribute("data-countdown"), left = at - now;
       if (!el.dataset.abs) el.dataset.abs = el.textContent;
       if (left > 0) {
-        el.textContent = (kind === "opens" ? "opens in " : "closes in ") + span(left) + " (" + el.dataset.abs + ")";
+        el.textContent = "in " + span(left) + " (" + el.dataset.abs + ")";
         next = Math.min(next, left % 60000 || 60000, left);
       } else if (label && label.textContent !== "Sold out") {
         el.textContent = el.dataset.abs;
-        if (kind === "opens" && label.textContent === "Opening soon") label.textContent = "Live now";
+        if (kind === "opens" && /^(Opening soon|Early access)$/.test(label.textContent)) label.textContent = "Live now";
         if (kind === "closes") label.textContent = "Closed";
       }
     });

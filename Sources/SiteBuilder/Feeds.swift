@@ -92,9 +92,7 @@ extension Contexts {
             "site": config.title, "base_url": config.baseURL, "currency": config.currency,
             "generated_at": RFC3339.format(site.now), "drops": drops,
         ]
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
-        else { return "{}\n" }
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return JSONText.encode(object, pretty: true) + "\n"
     }
 
     /// Netlify / Cloudflare Pages `_redirects`: each alias moves permanently to its drop.

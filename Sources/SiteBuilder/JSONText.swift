@@ -1,29 +1,75 @@
 import Foundation
 
-/// JSON for embedding: sorted keys, and `<`, `>`, `&` escaped so that no user text can close a
-/// `<script>` element or start a comment.
+/// JSON for pages and catalogs: sorted keys so output is deterministic, and `<`, `>`, `&`
+/// escaped so that no user text can close a `<script>` element or start a comment. Written by
+/// hand because Foundation's serializer with sorted keys dominated build profiles.
 enum JSONText {
-    static func encode(_ object: Any) -> String {
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else {
-            return "{}"
-        }
-        return escapeForScript(String(decoding: data, as: UTF8.self))
+    static func encode(_ object: Any, pretty: Bool = false) -> String {
+        var output = ""
+        output.reserveCapacity(1024)
+        write(object, into: &output, indent: pretty ? 0 : nil)
+        return output
     }
 
-    static func escapeForScript(_ json: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(json.utf8.count)
-        for character in json.unicodeScalars {
-            switch character {
-            case "<": escaped += "\\u003c"
-            case ">": escaped += "\\u003e"
-            case "&": escaped += "\\u0026"
-            case "\u{2028}": escaped += "\\u2028"
-            case "\u{2029}": escaped += "\\u2029"
-            default: escaped.unicodeScalars.append(character)
+    private static func write(_ value: Any, into output: inout String, indent: Int?) {
+        switch value {
+        case let string as String: writeString(string, into: &output)
+        case let bool as Bool: output += bool ? "true" : "false"
+        case let int as Int: output += String(int)
+        case let double as Double: output += double == double.rounded() && abs(double) < 1e15 ? String(Int(double)) : String(double)
+        case is NSNull: output += "null"
+        case let dictionary as [String: Any]:
+            if dictionary.isEmpty { output += "{}"; return }
+            output += "{"
+            for (index, key) in dictionary.keys.sorted().enumerated() {
+                if index > 0 { output += "," }
+                newline(&output, indent.map { $0 + 1 })
+                writeString(key, into: &output)
+                output += indent == nil ? ":" : " : "
+                write(dictionary[key]!, into: &output, indent: indent.map { $0 + 1 })
+            }
+            newline(&output, indent)
+            output += "}"
+        case let array as [Any]:
+            if array.isEmpty { output += "[]"; return }
+            output += "["
+            for (index, element) in array.enumerated() {
+                if index > 0 { output += "," }
+                newline(&output, indent.map { $0 + 1 })
+                write(element, into: &output, indent: indent.map { $0 + 1 })
+            }
+            newline(&output, indent)
+            output += "]"
+        default:
+            writeString("\(value)", into: &output)
+        }
+    }
+
+    private static func newline(_ output: inout String, _ indent: Int?) {
+        guard let indent else { return }
+        output += "\n" + String(repeating: "  ", count: indent)
+    }
+
+    private static func writeString(_ string: String, into output: inout String) {
+        output += "\""
+        for scalar in string.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case "<": output += "\\u003c"
+            case ">": output += "\\u003e"
+            case "&": output += "\\u0026"
+            case "\u{2028}": output += "\\u2028"
+            case "\u{2029}": output += "\\u2029"
+            case let control where control.value < 0x20:
+                output += "\\u" + String(repeating: "0", count: 4 - String(control.value, radix: 16).count) + String(control.value, radix: 16)
+            default: output.unicodeScalars.append(scalar)
             }
         }
-        return escaped
+        output += "\""
     }
 }
 
@@ -42,4 +88,15 @@ func xmlEscape(_ text: String) -> String {
         }
     }
     return escaped
+}
+
+/// Lowercase hex of bytes (hashes in names and manifests), without `String(format:)` per byte.
+func hexString<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+    let digits = Array("0123456789abcdef".utf8)
+    var characters: [UInt8] = []
+    for byte in bytes {
+        characters.append(digits[Int(byte >> 4)])
+        characters.append(digits[Int(byte & 0x0F)])
+    }
+    return String(decoding: characters, as: UTF8.self)
 }

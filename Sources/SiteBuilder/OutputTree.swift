@@ -53,7 +53,7 @@ public enum OutputWriter {
         var entries: [BuildManifest.Entry] = []
         for path in StaticFiles.walk(folder) where path != BuildManifest.relativePath {
             let data = try Data(contentsOf: folder.appendingPathComponent(path), options: .mappedIfSafe)
-            let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+            let digest = hexString(SHA256.hash(data: data))
             entries.append(BuildManifest.Entry(path: path, sha256: digest, size: data.count,
                                                contentType: EdgeRules.contentType(for: path),
                                                hashed: EdgeRules.isContentHashed(path), cacheClass: EdgeRules.cacheClass(for: path)))

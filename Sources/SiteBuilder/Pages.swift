@@ -184,22 +184,32 @@ struct PageRenderer: Sendable {
         }
     }
 
-    /// Rewrites `href="/x"`, `src="/x"` and `srcset`/`content` values naming static files.
+    /// Rewrites attribute values (`href="/x"`, `src="/x"`) that name static files. Works on
+    /// UTF-8 bytes: this runs over every page.
     func rewriteAssetReferences(_ html: String) -> String {
-        guard !assets.isEmpty, html.contains("=\"/") else { return html }
-        var output = ""
-        output.reserveCapacity(html.utf8.count)
-        var rest = html[...]
-        while let marker = rest.range(of: "=\"/") {
-            output += rest[..<marker.upperBound].dropLast()
-            let valueStart = marker.upperBound
-            rest = rest[rest.index(before: valueStart)...]
-            guard let close = rest.dropFirst().firstIndex(of: "\"") else { break }
-            let value = String(rest[rest.startIndex..<close])
-            output += assets[value] ?? value
-            rest = rest[close...]
+        guard !assets.isEmpty else { return html }
+        var bytes = Array(html.utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count + 256)
+        var index = 0, copied = 0
+        let quote = UInt8(ascii: "\""), equals = UInt8(ascii: "="), slash = UInt8(ascii: "/")
+        var changed = false
+        while index + 2 < bytes.count {
+            guard bytes[index] == equals, bytes[index + 1] == quote, bytes[index + 2] == slash else { index += 1; continue }
+            let start = index + 2
+            var end = start
+            while end < bytes.count, bytes[end] != quote { end += 1 }
+            if let replacement = assets[String(decoding: bytes[start..<end], as: UTF8.self)] {
+                output += bytes[copied..<start]
+                output += Array(replacement.utf8)
+                copied = end
+                changed = true
+            }
+            index = end
         }
-        output += rest
-        return output
+        guard changed else { return html }
+        output += bytes[copied...]
+        bytes = output
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -85,14 +85,17 @@ enum Consistency {
     }
 
     static func attributeValues(_ name: String, in html: String) -> [String] {
+        let marker = Array(" \(name)=\"".utf8)
+        let bytes = Array(html.utf8)
         var values: [String] = []
-        var rest = html[...]
-        let marker = " \(name)=\""
-        while let range = rest.range(of: marker) {
-            rest = rest[range.upperBound...]
-            guard let end = rest.firstIndex(of: "\"") else { break }
-            values.append(String(rest[..<end]))
-            rest = rest[end...]
+        var index = 0
+        while index + marker.count <= bytes.count {
+            guard bytes[index] == marker[0], bytes[index..<index + marker.count].elementsEqual(marker) else { index += 1; continue }
+            let start = index + marker.count
+            var end = start
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\"") { end += 1 }
+            values.append(String(decoding: bytes[start..<end], as: UTF8.self))
+            index = end
         }
         return values
     }

@@ -34,7 +34,7 @@ enum StaticFiles {
         let url = URL(fileURLWithPath: relative)
         let ext = url.pathExtension.lowercased()
         guard hashedExtensions.contains(ext) else { return relative }
-        let hash = SHA256.hash(data: data).prefix(5).map { String(format: "%02x", $0) }.joined()
+        let hash = hexString(SHA256.hash(data: data).prefix(5))
         let folder = relative.contains("/") ? String(relative[..<relative.lastIndex(of: "/")!]) + "/" : ""
         return "\(folder)\(url.deletingPathExtension().lastPathComponent).\(hash).\(url.pathExtension)"
     }

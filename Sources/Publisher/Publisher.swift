@@ -1,0 +1,283 @@
+import Crypto
+import Foundation
+
+/// Publishes a built folder (with its `.dropgen/manifest.json`) to a target: plan, upload in
+/// order, verify, move the live pointer, purge, prune. Also lists deploys and rolls back.
+public struct Publisher: Sendable {
+    public let target: any PublishTarget
+    public let config: PublishConfig
+    public let clock: @Sendable () -> Date
+    public let progress: @Sendable (PublishProgress) -> Void
+    /// Where changed page URLs are POSTed after a deploy (nil: no purge).
+    public let purgeURL: String?
+
+    public init(target: any PublishTarget, config: PublishConfig, purgeURL: String? = nil,
+                clock: @escaping @Sendable () -> Date = { Date() },
+                progress: @escaping @Sendable (PublishProgress) -> Void = { _ in }) {
+        self.target = target
+        self.config = config
+        self.purgeURL = purgeURL
+        self.clock = clock
+        self.progress = progress
+    }
+
+    /// What the target holds now.
+    struct TargetState: Sendable {
+        var remote: [String: RemoteObject]
+        var pointer: LivePointer?
+        var live: DeployRecord?
+        var retained: [DeployRecord]
+    }
+
+    // MARK: - Plan
+
+    public static func loadManifest(buildDirectory: URL) throws -> BuildManifest {
+        let url = buildDirectory.appendingPathComponent(BuildManifest.relativePath)
+        guard let data = try? Data(contentsOf: url) else { throw PublishError.manifestMissing(path: url.path) }
+        do {
+            return try BuildManifest.decode(data)
+        } catch {
+            throw PublishError.manifestInvalid(path: url.path, cause: "\(error)")
+        }
+    }
+
+    /// The plan for publishing `buildDirectory` now. Reads the target; changes nothing.
+    public func plan(buildDirectory: URL) async throws -> DeployPlan {
+        let manifest = try Self.loadManifest(buildDirectory: buildDirectory)
+        var state = try await readState()
+        return try await plan(manifest: manifest, state: &state)
+    }
+
+    func plan(manifest: BuildManifest, state: inout TargetState) async throws -> DeployPlan {
+        let now = clock()
+        var plan = DeployPlan.make(local: manifest, live: state.live, pointer: state.pointer, remote: state.remote,
+                                   retained: state.retained, config: config, now: now)
+        // A listing gives no headers or hashes: before re-sending a file the target already has
+        // (an interrupted deploy, a changed pointer), ask it what it holds.
+        let keys = plan.keysWorthHeading(remote: state.remote)
+        if !keys.isEmpty {
+            let target = self.target
+            let heads = try await Self.forEach(keys, width: config.workers) { key in try await target.head(key) }
+            for case let head? in heads {
+                var merged = head
+                merged.lastModified = head.lastModified ?? state.remote[head.key]?.lastModified
+                state.remote[head.key] = merged
+            }
+            plan = DeployPlan.make(local: manifest, live: state.live, pointer: state.pointer, remote: state.remote,
+                                   retained: state.retained, config: config, now: now)
+        }
+        return plan
+    }
+
+    func readState() async throws -> TargetState {
+        let listing = try await target.list(prefix: "")
+        var remote: [String: RemoteObject] = [:]
+        for object in listing { remote[object.key] = object }
+        var pointer: LivePointer?
+        if remote[LivePointer.key] != nil, let data = try await target.get(LivePointer.key) {
+            pointer = try LivePointer.decode(data)
+        }
+        var live: DeployRecord?
+        var retained: [DeployRecord] = []
+        if let pointer {
+            // The live deploy and its predecessors, newest first; the plan decides how many of
+            // them stay (one place fewer when it makes a new deploy).
+            let window = Array(([pointer.id] + pointer.history).prefix(max(1, config.retain)))
+            var seen: Set<String> = []
+            for id in [pointer.id] + window where seen.insert(id).inserted {
+                let key = DeployRecord.key(for: id)
+                guard remote[key] != nil, let data = try await target.get(key) else { continue }
+                let record = try DeployRecord.decode(data, key: key)
+                if id == pointer.id { live = record }
+                if window.contains(id) { retained.append(record) }
+            }
+        }
+        return TargetState(remote: remote, pointer: pointer, live: live, retained: retained)
+    }
+
+    // MARK: - Publish
+
+    /// Plans, then (unless `dryRun`) uploads group by group, verifying each group before the
+    /// next starts, writes the deploy record and then the live pointer, purges, and prunes.
+    public func publish(buildDirectory: URL, dryRun: Bool = false, allowManyDeletes: Bool = false) async throws
+        -> PublishReport {
+        let started = Date()
+        let manifest = try Self.loadManifest(buildDirectory: buildDirectory)
+        var state = try await readState()
+        let plan = try await plan(manifest: manifest, state: &state)
+        let entries = Dictionary(manifest.files.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        var report = PublishReport(target: target.displayName, dryRun: dryRun, deployID: plan.record?.id,
+                                   previousID: state.pointer?.id, uploaded: [], skipped: plan.kept.count, deleted: [],
+                                   heldBack: plan.heldBack.count, pruneRefused: 0, bytes: 0, requests: 0, retries: 0,
+                                   duration: 0, purged: [], warnings: [])
+        let pruneAllowed = plan.prune.count <= config.maxDeletes || allowManyDeletes
+        if dryRun {
+            report.uploaded = plan.uploads.map { .init(key: $0.key, reason: $0.reason.rawValue, bytes: $0.size) }
+            report.bytes = plan.uploadBytes
+            report.deleted = pruneAllowed ? plan.prune.map(\.key) : []
+            report.pruneRefused = pruneAllowed ? 0 : plan.prune.count
+            return finish(report, started: started)
+        }
+        progress(.planned(files: plan.uploads.count, bytes: plan.uploadBytes))
+
+        for (_, uploads) in plan.groups {
+            let target = self.target
+            let progress = self.progress
+            let results = try await Self.forEach(uploads, width: config.workers) { upload in
+                try await Self.upload(upload, to: target, buildDirectory: buildDirectory, entries: entries,
+                                      progress: progress)
+            }
+            try await verify(results)
+            for result in results.sorted(by: { $0.upload.key < $1.upload.key }) {
+                if result.created {
+                    report.uploaded.append(.init(key: result.upload.key, reason: result.upload.reason.rawValue,
+                                                 bytes: result.upload.size))
+                    report.bytes += result.upload.size
+                } else {
+                    report.skipped += 1
+                }
+            }
+        }
+        if let record = plan.record {
+            progress(.live(id: record.id))
+            try await target.didChangeLive()
+            if let url = purgeURL {
+                let pages = plan.uploads.filter { $0.group == .pages }.map(\.key)
+                if !pages.isEmpty {
+                    do {
+                        report.purged = try await PurgeHook(url: url, baseURL: config.baseURL).purge(paths: pages, deployID: record.id)
+                    } catch {
+                        report.warnings.append("\(error)")
+                    }
+                }
+            }
+        }
+        if pruneAllowed {
+            let target = self.target
+            let progress = self.progress
+            _ = try await Self.forEach(plan.prune, width: config.workers) { candidate in
+                try await target.delete(candidate.key)
+                progress(.deleted(key: candidate.key))
+                return candidate.key
+            }
+            report.deleted = plan.prune.map(\.key)
+        } else {
+            report.pruneRefused = plan.prune.count
+            report.warnings.append(PublishError.tooManyDeletes(count: plan.prune.count, limit: config.maxDeletes).description)
+        }
+        return finish(report, started: started)
+    }
+
+    func finish(_ report: PublishReport, started: Date) -> PublishReport {
+        var report = report
+        report.requests = target.counters.requests
+        report.retries = target.counters.retries
+        report.duration = (Date().timeIntervalSince(started) * 1000).rounded() / 1000
+        return report
+    }
+
+    struct UploadResult: Sendable {
+        var upload: DeployPlan.Upload
+        /// Hex MD5 of the bytes sent (an S3 single-part ETag).
+        var md5: String
+        /// False when a create-only upload found the identical object already there.
+        var created: Bool
+    }
+
+    static func upload(_ upload: DeployPlan.Upload, to target: any PublishTarget, buildDirectory: URL,
+                       entries: [String: BuildManifest.Entry], progress: @Sendable (PublishProgress) -> Void)
+        async throws -> UploadResult {
+        let body: Data
+        switch upload.source {
+        case let .bytes(data):
+            body = data
+        case let .file(path):
+            let url = buildDirectory.appendingPathComponent(path)
+            do {
+                body = try Data(contentsOf: url)
+            } catch {
+                throw PublishError.localFile(path: url.path, cause: error.localizedDescription)
+            }
+            if body.count != upload.size {
+                throw PublishError.sizeMismatch(path: path, expected: upload.size, actual: body.count)
+            }
+            let sha = SHA256.hash(data: body).hex
+            if sha != upload.headers.sha256 {
+                throw PublishError.hashMismatch(path: path, expected: upload.headers.sha256, actual: sha)
+            }
+        }
+        let md5 = Array(Insecure.MD5.hash(data: body)).hex
+        let result = try await target.put(upload.key, body: body, headers: upload.headers, createOnly: upload.createOnly)
+        if result == .alreadyExists {
+            // Create-only found the key taken: fine when it holds these very bytes.
+            guard let existing = try await target.head(upload.key) else {
+                throw PublishError.conflict(key: upload.key, reason: "the store reported it exists but HEAD finds nothing")
+            }
+            let same = existing.size == body.count
+                && (existing.sha256.map { $0 == upload.headers.sha256 } ?? (existing.etag == md5))
+            if !same {
+                throw PublishError.conflict(key: upload.key,
+                                            reason: "size \(existing.size), sha256 \(existing.sha256 ?? existing.etag ?? "unknown")")
+            }
+            return UploadResult(upload: upload, md5: md5, created: false)
+        }
+        progress(.uploaded(key: upload.key, bytes: body.count))
+        return UploadResult(upload: upload, md5: md5, created: true)
+    }
+
+    /// HEADs every key and compares size, ETag (or hash), Content-Type and Cache-Control.
+    func verify(_ results: [UploadResult]) async throws {
+        let target = self.target
+        let mismatches = try await Self.forEach(results, width: config.workers) { result -> [VerifyMismatch] in
+            let upload = result.upload
+            guard let head = try await target.head(upload.key) else {
+                return [VerifyMismatch(key: upload.key, field: "presence", expected: "stored", actual: "missing")]
+            }
+            var found: [VerifyMismatch] = []
+            func check(_ field: String, _ expected: String, _ actual: String?) {
+                if let actual, actual != expected {
+                    found.append(VerifyMismatch(key: upload.key, field: field, expected: expected, actual: actual))
+                }
+            }
+            check("size", String(upload.size), String(head.size))
+            check("sha256", upload.headers.sha256, head.sha256)
+            if let etag = head.etag, etag.count == 32, etag.allSatisfy(\.isHexDigit), head.sha256 == nil || result.created {
+                check("etag", result.md5, etag.lowercased())
+            }
+            if result.created || !upload.createOnly {
+                check("content-type", upload.headers.contentType, head.contentType ?? "(none)")
+                check("cache-control", upload.headers.cacheControl, head.cacheControl ?? "(none)")
+            }
+            return found
+        }.flatMap { $0 }.sorted { ($0.key, $0.field) < ($1.key, $1.field) }
+        if !mismatches.isEmpty { throw PublishError.verificationFailed(mismatches) }
+        progress(.verified(count: results.count))
+    }
+
+    // MARK: - Concurrency
+
+    /// Runs `body` over `items` with at most `width` at once; the first error cancels the rest.
+    /// Results come back in the order of `items`.
+    static func forEach<T: Sendable, R: Sendable>(_ items: [T], width: Int,
+                                                  _ body: @escaping @Sendable (T) async throws -> R) async throws -> [R] {
+        if items.isEmpty { return [] }
+        return try await withThrowingTaskGroup(of: (Int, R).self) { group in
+            var results: [R?] = Array(repeating: nil, count: items.count)
+            var next = 0
+            for _ in 0..<min(max(1, width), items.count) {
+                let index = next
+                group.addTask { (index, try await body(items[index])) }
+                next += 1
+            }
+            while let (index, result) = try await group.next() {
+                results[index] = result
+                if next < items.count {
+                    let index = next
+                    group.addTask { (index, try await body(items[index])) }
+                    next += 1
+                }
+            }
+            return results.map { $0! }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+@testable import Publisher
+
+@Suite("Behaviour: local folder target")
+struct LocalFolderBehaviourTests {
+    func withTarget(_ body: (LocalFolderTarget) async throws -> Void) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dropgen-edge-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await body(LocalFolderTarget(root: folder))
+    }
+
+    @Test func firstDeploy() async throws { try await withTarget { try await BehaviourSuite.firstDeploy($0) } }
+    @Test func noChangeDeploy() async throws { try await withTarget { try await BehaviourSuite.noChangeDeploy($0) } }
+    @Test func oneDropChange() async throws { try await withTarget { try await BehaviourSuite.oneDropChange($0) } }
+    @Test func headerOnlyChange() async throws { try await withTarget { try await BehaviourSuite.headerOnlyChange($0) } }
+    @Test func rollback() async throws { try await withTarget { try await BehaviourSuite.rollback($0) } }
+    @Test func prune() async throws { try await withTarget { try await BehaviourSuite.pruneRespectsRetentionAndGrace($0) } }
+    @Test func maxDeletes() async throws { try await withTarget { try await BehaviourSuite.maxDeletesGuard($0) } }
+    @Test func interrupted() async throws { try await withTarget { try await BehaviourSuite.interruptedDeployConverges($0) } }
+
+    @Test func writesHeadersFileAndSidecars() async throws {
+        try await withTarget { target in
+            let site = try SiteFixture()
+            defer { site.remove() }
+            try site.build(version: 1)
+            _ = try await BehaviourSuite.publisher(target, clock: TestClock()).publish(buildDirectory: site.build)
+            let headers = try String(contentsOf: target.root.appendingPathComponent("_headers"), encoding: .utf8)
+            let css = try #require(SiteFixture.files(version: 1).keys.first { $0.hasSuffix(".css") })
+            #expect(headers.contains("/\(css)\n  Cache-Control: \(EdgeRules.immutableCacheControl)\n"))
+            #expect(headers.contains("/drops/a/\n  Cache-Control: \(EdgeRules.defaultRevalidateCacheControl)\n"))
+            #expect(!headers.contains(".dropgen"))
+            // The generated file is not an object of the site: it never shows up in a listing.
+            #expect(try await !target.list(prefix: "").contains { $0.key == "_headers" })
+        }
+    }
+
+    @Test func createOnlyAndKeySafety() async throws {
+        try await withTarget { target in
+            let headers = ObjectHeaders(contentType: "text/plain", cacheControl: "no-cache", sha256: "x")
+            #expect(try await target.put("a/b.txt", body: Data("1".utf8), headers: headers, createOnly: true) == .created)
+            #expect(try await target.put("a/b.txt", body: Data("2".utf8), headers: headers, createOnly: true) == .alreadyExists)
+            #expect(try await target.get("a/b.txt") == Data("1".utf8))
+            await #expect(throws: PublishError.self) {
+                _ = try await target.put("../escape.txt", body: Data(), headers: headers, createOnly: false)
+            }
+            try await target.delete("a/b.txt")
+            #expect(try await target.head("a/b.txt") == nil)
+        }
+    }
+}
+
+@Suite("Behaviour: S3 target on SeaweedFS", .enabled(if: S3TestServer.shouldRun))
+struct S3BehaviourTests {
+    @Test func firstDeploy() async throws { try await BehaviourSuite.firstDeploy(try S3TestServer.target()) }
+    @Test func noChangeDeploy() async throws { try await BehaviourSuite.noChangeDeploy(try S3TestServer.target()) }
+    @Test func oneDropChange() async throws { try await BehaviourSuite.oneDropChange(try S3TestServer.target()) }
+    @Test func headerOnlyChange() async throws { try await BehaviourSuite.headerOnlyChange(try S3TestServer.target()) }
+    @Test func rollback() async throws { try await BehaviourSuite.rollback(try S3TestServer.target()) }
+    @Test func prune() async throws { try await BehaviourSuite.pruneRespectsRetentionAndGrace(try S3TestServer.target()) }
+    @Test func maxDeletes() async throws { try await BehaviourSuite.maxDeletesGuard(try S3TestServer.target()) }
+    @Test func interrupted() async throws { try await BehaviourSuite.interruptedDeployConverges(try S3TestServer.target()) }
+
+    @Test func paginatedListing() async throws {
+        let target = try S3TestServer.target(pageSize: 2)
+        let headers = ObjectHeaders(contentType: "text/plain", cacheControl: "no-cache", sha256: "0")
+        let keys = ["a b.txt", "c+d.txt", "e~f.txt", "g=h.txt", "ünï.txt"]
+        for key in keys { _ = try await target.put(key, body: Data(key.utf8), headers: headers, createOnly: false) }
+        let listed = try await target.list(prefix: "")
+        #expect(listed.map(\.key) == keys.sorted())
+        #expect(listed.allSatisfy { $0.lastModified != nil && $0.etag?.count == 32 })
+        for key in keys { #expect(try await target.get(key) == Data(key.utf8)) }
+    }
+
+    @Test func wrongSecretIsAClearAuthenticationError() async throws {
+        let site = try SiteFixture()
+        defer { site.remove() }
+        try site.build(version: 1)
+        let badSecret = "not-the-secret-\(UUID().uuidString)"
+        let target = try S3TestServer.target(secret: badSecret)
+        do {
+            _ = try await BehaviourSuite.publisher(target, clock: TestClock()).publish(buildDirectory: site.build)
+            Issue.record("publish with a wrong secret succeeded")
+        } catch let error as PublishError {
+            guard case let .authentication(_, code, _) = error else {
+                Issue.record("expected an authentication error, got \(error)")
+                return
+            }
+            #expect(code == "SignatureDoesNotMatch")
+            #expect(error.description.contains("AWS_SECRET_ACCESS_KEY"))
+            #expect(!error.description.contains(badSecret))
+        }
+    }
+
+    @Test func conflictingHashedObjectIsRefused() async throws {
+        let target = try S3TestServer.target()
+        let site = try SiteFixture()
+        defer { site.remove() }
+        try site.build(version: 1)
+        let css = try #require(SiteFixture.files(version: 1).keys.first { $0.hasSuffix(".css") })
+        _ = try await target.put(css, body: Data("tampered".utf8),
+                                 headers: ObjectHeaders(contentType: "text/css", cacheControl: "x", sha256: "bad"),
+                                 createOnly: false)
+        // The listing shows a different size, so the plan re-sends it create-only; the store
+        // keeps the old bytes and the publisher refuses to go on.
+        await #expect(throws: PublishError.self) {
+            _ = try await BehaviourSuite.publisher(target, clock: TestClock()).publish(buildDirectory: site.build)
+        }
+        #expect(try await target.head("index.html") == nil)
+    }
+}

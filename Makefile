@@ -13,8 +13,10 @@ demo: build
 	$(DROPGEN) build --site . --out public
 	@echo "Open public/index.html, or browse public/ (manifest: public/.dropgen/manifest.json)."
 
+# The Publisher's integration tests need a real S3 server: start SeaweedFS (and the fault proxy)
+# first, export its endpoint and keys, and stop it afterwards whatever the outcome.
 test: deps
-	$(SWIFT) test
+	@eval "$$(bash scripts/s3-server.sh start)" && trap 'bash scripts/s3-server.sh stop' EXIT && $(SWIFT) test
 
 clean:
 	rm -rf .build public .dropgen-cache .edge

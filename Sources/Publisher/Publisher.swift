@@ -142,7 +142,7 @@ public struct Publisher: Sendable {
             progress(.live(id: record.id))
             try await target.didChangeLive()
             if let url = purgeURL {
-                let pages = plan.uploads.filter { $0.group == .pages }.map(\.key)
+                let pages = plan.uploads.filter { $0.group == .pages || $0.group == .newPages }.map(\.key)
                 if !pages.isEmpty {
                     do {
                         report.purged = try await PurgeHook(url: url, baseURL: config.baseURL).purge(paths: pages, deployID: record.id)
@@ -161,6 +161,7 @@ public struct Publisher: Sendable {
                 return candidate.key
             }
             report.deleted = plan.prune.map(\.key)
+            if !plan.prune.isEmpty && plan.record == nil { try await target.didChangeLive() }
         } else {
             report.pruneRefused = plan.prune.count
             report.warnings.append(PublishError.tooManyDeletes(count: plan.prune.count, limit: config.maxDeletes).description)

@@ -29,7 +29,8 @@ public enum PublishError: Error, CustomStringConvertible, Sendable {
     public var description: String {
         switch self {
         case let .authentication(target, code, message):
-            return "authentication failed at \(target) (\(code)): \(message). Check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN, AWS_REGION)."
+            let text = message.hasSuffix(".") ? String(message.dropLast()) : message
+            return "authentication failed at \(target) (\(code)): \(text). Check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN, AWS_REGION)."
         case let .request(target, operation, key, status, code, message):
             return "\(operation) '\(key)' at \(target) failed: HTTP \(status)\(code.map { " \($0)" } ?? "")\(message.isEmpty ? "" : ": \(message)")"
         case let .retriesExhausted(target, operation, key, attempts, lastError):

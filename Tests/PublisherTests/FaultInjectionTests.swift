@@ -11,7 +11,7 @@ struct FaultInjectionTests {
     @Test func deployConvergesThroughFaults() async throws {
         let prefix = "fault-\(UUID().uuidString.prefix(8).lowercased())"
         let direct = try S3TestServer.target(prefix: prefix)
-        let faulty = try S3TestServer.target(prefix: prefix, throughFaultProxy: true, retry: Self.retry, requestTimeout: 2)
+        let faulty = try S3TestServer.target(prefix: prefix, throughFaultProxy: true, retry: Self.retry, requestTimeout: 1)
         let site = try SiteFixture()
         defer { site.remove() }
         let clock = TestClock()
@@ -34,7 +34,7 @@ struct FaultInjectionTests {
     @Test func interruptedThenRerunThroughFaults() async throws {
         let prefix = "fault-\(UUID().uuidString.prefix(8).lowercased())"
         let direct = try S3TestServer.target(prefix: prefix)
-        let faulty = try S3TestServer.target(prefix: prefix, throughFaultProxy: true, retry: Self.retry, requestTimeout: 2)
+        let faulty = try S3TestServer.target(prefix: prefix, throughFaultProxy: true, retry: Self.retry, requestTimeout: 1)
         let site = try SiteFixture()
         defer { site.remove() }
         let clock = TestClock()
@@ -57,7 +57,7 @@ struct FaultInjectionTests {
         // Nothing listens on port 9 of loopback: every attempt is refused.
         let target = S3Target(bucket: "site", endpoint: URL(string: "http://127.0.0.1:9")!, region: "us-east-1",
                               pathStyle: true, accessKeyID: "a", secretAccessKey: "b",
-                              retry: RetryPolicy(maxAttempts: 3, baseDelay: 0.01), requestTimeout: 2)
+                              retry: RetryPolicy(maxAttempts: 3, baseDelay: 0.01), requestTimeout: 1)
         do {
             _ = try await target.head("drops/a/index.html")
             Issue.record("HEAD against a closed port succeeded")

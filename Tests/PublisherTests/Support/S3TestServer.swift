@@ -27,14 +27,14 @@ enum S3TestServer {
     static var inCI: Bool { !(ProcessInfo.processInfo.environment["CI"] ?? "").isEmpty }
 
     /// Run S3 tests when the server is configured, and always under CI (where they then fail).
-    static var shouldRun: Bool {
+    static let shouldRun: Bool = {
         if settings != nil || inCI { return true }
         FileHandle.standardError.write(Data("""
         PublisherTests: S3 integration tests skipped: DROPGEN_TEST_S3_* not set. \
         Run `scripts/s3-server.sh start && source /tmp/dropgen-s3/env` (or `make test`).\n
         """.utf8))
         return false
-    }
+    }()
 
     struct Missing: Error, CustomStringConvertible {
         var description: String {

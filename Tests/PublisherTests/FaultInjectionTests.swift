@@ -11,7 +11,7 @@ struct FaultInjectionTests {
     @Test func deployConvergesThroughFaults() async throws {
         let prefix = "fault-\(UUID().uuidString.prefix(8).lowercased())"
         let direct = try S3TestServer.target(prefix: prefix)
-        let faulty = try S3TestServer.target(prefix: prefix, throughFaultProxy: true, retry: Self.retry, requestTimeout: 1)
+        let faulty = try S3TestServer.target(prefix: prefix, throughFaultProxy: true, retry: Self.retry, requestTimeout: 2)
         let site = try SiteFixture()
         defer { site.remove() }
         let clock = TestClock()
@@ -34,7 +34,7 @@ struct FaultInjectionTests {
     @Test func interruptedThenRerunThroughFaults() async throws {
         let prefix = "fault-\(UUID().uuidString.prefix(8).lowercased())"
         let direct = try S3TestServer.target(prefix: prefix)
-        let faulty = try S3TestServer.target(prefix: prefix, throughFaultProxy: true, retry: Self.retry, requestTimeout: 1)
+        let faulty = try S3TestServer.target(prefix: prefix, throughFaultProxy: true, retry: Self.retry, requestTimeout: 2)
         let site = try SiteFixture()
         defer { site.remove() }
         let clock = TestClock()

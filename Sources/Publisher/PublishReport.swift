@@ -38,6 +38,26 @@ public struct PublishReport: Codable, Sendable, Equatable {
 
     public func json() throws -> Data { try JSONCoding.encode(self) }
 
+    /// Like the synthesized one, but `deploy_id` and `previous_id` are `null` rather than absent.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(target, forKey: .target)
+        try c.encode(dryRun, forKey: .dryRun)
+        try c.encode(deployID, forKey: .deployID)
+        try c.encode(previousID, forKey: .previousID)
+        try c.encode(uploaded, forKey: .uploaded)
+        try c.encode(skipped, forKey: .skipped)
+        try c.encode(deleted, forKey: .deleted)
+        try c.encode(heldBack, forKey: .heldBack)
+        try c.encode(pruneRefused, forKey: .pruneRefused)
+        try c.encode(bytes, forKey: .bytes)
+        try c.encode(requests, forKey: .requests)
+        try c.encode(retries, forKey: .retries)
+        try c.encode(duration, forKey: .duration)
+        try c.encode(purged, forKey: .purged)
+        try c.encode(warnings, forKey: .warnings)
+    }
+
     public var summary: String {
         var lines: [String] = []
         let verb = dryRun ? "would upload" : "uploaded"

@@ -109,3 +109,46 @@ struct S3BehaviourTests {
         #expect(try await target.head("index.html") == nil)
     }
 }
+
+@Suite("CDN purge hook")
+struct PurgeHookTests {
+    @Test func postsChangedPageURLs() async throws {
+        let server = try OneShotHTTPServer()
+        defer { server.stop() }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dropgen-edge-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let site = try SiteFixture()
+        defer { site.remove() }
+        let clock = TestClock()
+        let config = PublishConfig(baseURL: "https://shop.example")
+        func make() -> Publisher {
+            Publisher(target: LocalFolderTarget(root: folder), config: config,
+                      purgeURL: "http://127.0.0.1:\(server.port)/purge", clock: clock.function)
+        }
+        try site.build(version: 1)
+        _ = try await make().publish(buildDirectory: site.build)
+        try site.build(version: 2)
+        clock.advance(60)
+        let report = try await make().publish(buildDirectory: site.build)
+        #expect(report.purged == ["https://shop.example/drops/b/"])
+        #expect(report.warnings.isEmpty)
+        let last = try #require(server.bodies.last)
+        let json = try #require(try JSONSerialization.jsonObject(with: last) as? [String: Any])
+        #expect(json["urls"] as? [String] == ["https://shop.example/drops/b/"])
+        #expect(json["deploy_id"] as? String == report.deployID)
+    }
+
+    @Test func failedPurgeIsAWarningNotAFailedDeploy() async throws {
+        let server = try OneShotHTTPServer(status: 500)
+        defer { server.stop() }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dropgen-edge-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let site = try SiteFixture()
+        defer { site.remove() }
+        try site.build(version: 1)
+        let report = try await Publisher(target: LocalFolderTarget(root: folder), config: PublishConfig(),
+                                         purgeURL: "http://127.0.0.1:\(server.port)/purge").publish(buildDirectory: site.build)
+        #expect(report.deployID != nil)
+        #expect(report.warnings.contains { $0.contains("HTTP 500") })
+    }
+}

@@ -34,11 +34,23 @@ public struct Publisher: Sendable {
     public static func loadManifest(buildDirectory: URL) throws -> BuildManifest {
         let url = buildDirectory.appendingPathComponent(BuildManifest.relativePath)
         guard let data = try? Data(contentsOf: url) else { throw PublishError.manifestMissing(path: url.path) }
+        let manifest: BuildManifest
         do {
-            return try BuildManifest.decode(data)
+            manifest = try BuildManifest.decode(data)
         } catch {
             throw PublishError.manifestInvalid(path: url.path, cause: "\(error)")
         }
+        // No key may leave the target's root or be ambiguous once in a URL.
+        for entry in manifest.files {
+            let parts = entry.path.split(separator: "/", omittingEmptySubsequences: false)
+            if entry.path.isEmpty || entry.path.hasPrefix("/") || parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) {
+                throw PublishError.manifestInvalid(path: url.path, cause: "unsafe path '\(entry.path)'")
+            }
+            if entry.sha256.count != 64 || !entry.sha256.allSatisfy(\.isHexDigit) || entry.size < 0 {
+                throw PublishError.manifestInvalid(path: url.path, cause: "bad sha256 or size for '\(entry.path)'")
+            }
+        }
+        return manifest
     }
 
     /// The plan for publishing `buildDirectory` now. Reads the target; changes nothing.

@@ -35,6 +35,56 @@ struct LocalFolderBehaviourTests {
         }
     }
 
+    @Test func dryRunChangesNothing() async throws {
+        try await withTarget { target in
+            let site = try SiteFixture()
+            defer { site.remove() }
+            try site.build(version: 1)
+            let report = try await BehaviourSuite.publisher(target, clock: TestClock())
+                .publish(buildDirectory: site.build, dryRun: true)
+            #expect(report.dryRun)
+            #expect(report.uploaded.count == 16)
+            #expect(try await target.list(prefix: "").isEmpty)
+        }
+    }
+
+    @Test func refusesUnsafeOrMissingManifest() async throws {
+        try await withTarget { target in
+            let site = try SiteFixture()
+            defer { site.remove() }
+            await #expect(throws: PublishError.self) {
+                _ = try await BehaviourSuite.publisher(target, clock: TestClock()).publish(buildDirectory: site.build)
+            }
+            var manifest = try site.build(version: 1)
+            manifest.files.append(BuildManifest.Entry(path: "../outside.html", sha256: String(repeating: "a", count: 64),
+                                                      size: 1, contentType: "text/html", hashed: false, cacheClass: .revalidate))
+            try manifest.encoded().write(to: site.build.appendingPathComponent(BuildManifest.relativePath))
+            do {
+                _ = try await BehaviourSuite.publisher(target, clock: TestClock()).publish(buildDirectory: site.build)
+                Issue.record("an unsafe manifest path was accepted")
+            } catch let error as PublishError {
+                #expect(error.description.contains("unsafe path '../outside.html'"))
+            }
+            #expect(try await target.list(prefix: "").isEmpty)
+        }
+    }
+
+    @Test func staleManifestIsRefusedBeforePagesChange() async throws {
+        try await withTarget { target in
+            let site = try SiteFixture()
+            defer { site.remove() }
+            try site.build(version: 1)
+            _ = try await BehaviourSuite.publisher(target, clock: TestClock()).publish(buildDirectory: site.build)
+            try site.build(version: 2)
+            // The file changes after the build wrote the manifest.
+            try Data("edited by hand".utf8).write(to: site.build.appendingPathComponent("drops/b/index.html"))
+            await #expect(throws: PublishError.self) {
+                _ = try await BehaviourSuite.publisher(target, clock: TestClock()).publish(buildDirectory: site.build)
+            }
+            #expect(try await target.get("drops/b/index.html") == SiteFixture.files(version: 1)["drops/b/index.html"])
+        }
+    }
+
     @Test func createOnlyAndKeySafety() async throws {
         try await withTarget { target in
             let headers = ObjectHeaders(contentType: "text/plain", cacheControl: "no-cache", sha256: "x")

@@ -167,10 +167,15 @@ public struct Publisher: Sendable {
         if pruneAllowed {
             let target = self.target
             let progress = self.progress
-            _ = try await Self.forEach(plan.prune, width: config.workers) { candidate in
-                try await target.delete(candidate.key)
-                progress(.deleted(key: candidate.key))
-                return candidate.key
+            // Pages first: an old page must never outlive the assets it names.
+            let pages = plan.prune.filter { EdgeRules.fileExtension($0.key) == "html" }
+            let rest = plan.prune.filter { EdgeRules.fileExtension($0.key) != "html" }
+            for batch in [pages, rest] {
+                _ = try await Self.forEach(batch, width: config.workers) { candidate in
+                    try await target.delete(candidate.key)
+                    progress(.deleted(key: candidate.key))
+                    return candidate.key
+                }
             }
             report.deleted = plan.prune.map(\.key)
             if !plan.prune.isEmpty && plan.record == nil { try await target.didChangeLive() }

@@ -3,8 +3,8 @@ import Yams
 
 extension PublishConfig {
     static let sectionKeys = ["default", "targets", "html_cache_control", "retain", "grace", "max_deletes",
-                              "workers", "purge_url"]
-    static let targetKeys = ["url", "endpoint", "region", "path_style", "purge_url"]
+                              "workers", "purge_url", "purge_command"]
+    static let targetKeys = ["url", "endpoint", "region", "path_style", "purge_url", "purge_command"]
 
     /// Parses the `publish:` section out of a whole `dropgen.yaml` text.
     static func parse(yaml: String, fileName: String, siteRoot: URL) throws -> PublishConfig {
@@ -31,6 +31,7 @@ extension PublishConfig {
         if let node = section["workers"] { config.workers = try reader.int(node, key: "workers", min: 1, max: 64) }
         if let node = section["grace"] { config.grace = try reader.duration(node, key: "grace") }
         if let node = section["purge_url"] { config.purgeURL = try reader.string(node, key: "purge_url") }
+        if let node = section["purge_command"] { config.purgeCommand = try reader.string(node, key: "purge_command") }
 
         if let node = section["targets"] {
             let targets = try reader.mapping(node, key: "targets")
@@ -49,6 +50,7 @@ extension PublishConfig {
                 if let n = fields["region"] { target.region = try reader.string(n, key: "region") }
                 if let n = fields["path_style"] { target.pathStyle = try reader.bool(n, key: "path_style") }
                 if let n = fields["purge_url"] { target.purgeURL = try reader.string(n, key: "purge_url") }
+                if let n = fields["purge_command"] { target.purgeCommand = try reader.string(n, key: "purge_command") }
                 parsed[name] = target
             }
             config.targets = parsed

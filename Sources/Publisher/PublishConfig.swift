@@ -22,6 +22,8 @@ public struct PublishConfig: Sendable, Equatable {
         public var pathStyle: Bool
         /// An optional CDN purge hook: changed HTML URLs are POSTed there as JSON.
         public var purgeURL: String?
+        /// Or a shell command that gets the same JSON on standard input.
+        public var purgeCommand: String?
 
         public init(name: String, url: String, location: Location, endpoint: String? = nil,
                     region: String? = nil, pathStyle: Bool = false, purgeURL: String? = nil) {
@@ -47,6 +49,7 @@ public struct PublishConfig: Sendable, Equatable {
     public var workers: Int
     /// Site-wide purge hook (a target's own `purge_url` wins).
     public var purgeURL: String?
+    public var purgeCommand: String?
     /// The site's public base URL, used to turn changed paths into purge URLs.
     public var baseURL: String?
 
@@ -87,6 +90,15 @@ public struct PublishConfig: Sendable, Equatable {
                                      message: "cannot read: \(error.localizedDescription)")
         }
         return try parse(yaml: text, fileName: fileName, siteRoot: siteRoot)
+    }
+
+    /// The purge hook for `target`: its own `purge_url` / `purge_command`, else the site-wide one.
+    public func purgeHook(for target: Target) -> PurgeHook? {
+        if let url = target.purgeURL { return PurgeHook(action: .post(url: url), baseURL: baseURL) }
+        if let command = target.purgeCommand { return PurgeHook(action: .command(command), baseURL: baseURL) }
+        if let url = purgeURL { return PurgeHook(action: .post(url: url), baseURL: baseURL) }
+        if let command = purgeCommand { return PurgeHook(action: .command(command), baseURL: baseURL) }
+        return nil
     }
 
     /// The target named `name`, or the default one.

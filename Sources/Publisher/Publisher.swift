@@ -8,15 +8,15 @@ public struct Publisher: Sendable {
     public let config: PublishConfig
     public let clock: @Sendable () -> Date
     public let progress: @Sendable (PublishProgress) -> Void
-    /// Where changed page URLs are POSTed after a deploy (nil: no purge).
-    public let purgeURL: String?
+    /// Told which page URLs changed after a deploy (nil: no purge).
+    public let purge: PurgeHook?
 
-    public init(target: any PublishTarget, config: PublishConfig, purgeURL: String? = nil,
+    public init(target: any PublishTarget, config: PublishConfig, purge: PurgeHook? = nil,
                 clock: @escaping @Sendable () -> Date = { Date() },
                 progress: @escaping @Sendable (PublishProgress) -> Void = { _ in }) {
         self.target = target
         self.config = config
-        self.purgeURL = purgeURL
+        self.purge = purge
         self.clock = clock
         self.progress = progress
     }
@@ -153,11 +153,11 @@ public struct Publisher: Sendable {
         if let record = plan.record {
             progress(.live(id: record.id))
             try await target.didChangeLive()
-            if let url = purgeURL {
+            if let purge {
                 let pages = plan.uploads.filter { $0.group == .pages || $0.group == .newPages }.map(\.key)
                 if !pages.isEmpty {
                     do {
-                        report.purged = try await PurgeHook(url: url, baseURL: config.baseURL).purge(paths: pages, deployID: record.id)
+                        report.purged = try await purge.purge(paths: pages, deployID: record.id)
                     } catch {
                         report.warnings.append("\(error)")
                     }

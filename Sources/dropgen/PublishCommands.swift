@@ -13,7 +13,24 @@ struct PublishTargetOptions: ParsableArguments {
     @Flag(name: .long, help: "Print a machine-readable JSON report on stdout.")
     var json = false
 
+    @Option(name: .long, help: "The time to stamp the deploy with, RFC 3339 (default: now).")
+    var now: String?
+
     var siteURL: URL { URL(fileURLWithPath: site).standardizedFileURL }
+
+    func validate() throws {
+        if let now, Self.parseTime(now) == nil {
+            throw ValidationError("--now must be an RFC 3339 time such as 2026-11-29T01:30:00Z")
+        }
+    }
+
+    static func parseTime(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text)
+    }
 
     /// Config, chosen target and a publisher reporting progress on a terminal.
     func publisher(progressBar: Bool) throws -> Publisher {
@@ -21,8 +38,9 @@ struct PublishTargetOptions: ParsableArguments {
         let entry = try config.target(named: target)
         let made = try entry.makeTarget()
         let bar = progressBar && !json && isatty(STDERR_FILENO) != 0 ? ProgressBar() : nil
-        return Publisher(target: made, config: config, purgeURL: entry.purgeURL ?? config.purgeURL,
-                         progress: { event in bar?.handle(event) })
+        let fixed = now.flatMap(Self.parseTime)
+        return Publisher(target: made, config: config, purge: config.purgeHook(for: entry),
+                         clock: { fixed ?? Date() }, progress: { event in bar?.handle(event) })
     }
 }
 

@@ -58,6 +58,9 @@ struct PublishConfigTests {
             #expect(production.region == "auto")
             #expect(production.pathStyle)
             #expect(production.purgeURL == "https://purge.example/hook")
+            #expect(config.purgeHook(for: production) == PurgeHook(action: .post(url: "https://purge.example/hook"),
+                                                                   baseURL: "https://shop.example"))
+            #expect(config.purgeHook(for: try config.target(named: "local")) == nil)
             #expect(config.htmlCacheControl == "public, max-age=0, s-maxage=60, stale-while-revalidate=30")
             #expect(config.retain == 3)
             #expect(config.grace == 1800)

@@ -173,7 +173,8 @@ struct PurgeHookTests {
         let config = PublishConfig(baseURL: "https://shop.example")
         func make() -> Publisher {
             Publisher(target: LocalFolderTarget(root: folder), config: config,
-                      purgeURL: "http://127.0.0.1:\(server.port)/purge", clock: clock.function)
+                      purge: PurgeHook(action: .post(url: "http://127.0.0.1:\(server.port)/purge"), baseURL: config.baseURL),
+                      clock: clock.function)
         }
         try site.build(version: 1)
         _ = try await make().publish(buildDirectory: site.build)
@@ -197,8 +198,36 @@ struct PurgeHookTests {
         defer { site.remove() }
         try site.build(version: 1)
         let report = try await Publisher(target: LocalFolderTarget(root: folder), config: PublishConfig(),
-                                         purgeURL: "http://127.0.0.1:\(server.port)/purge").publish(buildDirectory: site.build)
+                                         purge: PurgeHook(action: .post(url: "http://127.0.0.1:\(server.port)/purge")))
+            .publish(buildDirectory: site.build)
         #expect(report.deployID != nil)
         #expect(report.warnings.contains { $0.contains("HTTP 500") })
+    }
+}
+
+extension PurgeHookTests {
+    @Test func runsAPurgeCommandWithJSONOnStdin() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dropgen-edge-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let site = try SiteFixture()
+        defer { site.remove() }
+        let out = site.root.appendingPathComponent("purge.json")
+        let hook = PurgeHook(action: .command("cat > '\(out.path)' && echo \"$DROPGEN_DEPLOY_ID\" >> '\(out.path).id'"))
+        try site.build(version: 1)
+        let report = try await Publisher(target: LocalFolderTarget(root: folder), config: PublishConfig(), purge: hook)
+            .publish(buildDirectory: site.build)
+        #expect(report.warnings.isEmpty)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out)) as? [String: Any])
+        #expect(json["urls"] as? [String] == ["/", "/catalog.json", "/drops/a/", "/drops/b/", "/feed.xml"])
+        let id = try String(contentsOf: URL(fileURLWithPath: out.path + ".id"), encoding: .utf8)
+        #expect(id.trimmingCharacters(in: .whitespacesAndNewlines) == report.deployID)
+
+        let failing = PurgeHook(action: .command("exit 3"))
+        try site.build(version: 2)
+        let second = try await Publisher(target: LocalFolderTarget(root: folder), config: PublishConfig(), purge: failing,
+                                         clock: { Date().addingTimeInterval(60) })
+            .publish(buildDirectory: site.build)
+        #expect(second.deployID != nil)
+        #expect(second.warnings.contains { $0.contains("exit status 3") })
     }
 }

@@ -117,7 +117,6 @@ public struct Publisher: Sendable {
         let manifest = try Self.loadManifest(buildDirectory: buildDirectory)
         var state = try await readState()
         let plan = try await plan(manifest: manifest, state: &state)
-        let entries = Dictionary(manifest.files.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
         var report = PublishReport(target: target.displayName, dryRun: dryRun, deployID: plan.record?.id,
                                    previousID: state.pointer?.id, uploaded: [], skipped: plan.kept.count, deleted: [],
                                    heldBack: plan.heldBack.count, pruneRefused: 0, bytes: 0, requests: 0, retries: 0,
@@ -136,8 +135,7 @@ public struct Publisher: Sendable {
             let target = self.target
             let progress = self.progress
             let results = try await Self.forEach(uploads, width: config.workers) { upload in
-                try await Self.upload(upload, to: target, buildDirectory: buildDirectory, entries: entries,
-                                      progress: progress)
+                try await Self.upload(upload, to: target, buildDirectory: buildDirectory, progress: progress)
             }
             try await verify(results)
             for result in results.sorted(by: { $0.upload.key < $1.upload.key }) {
@@ -203,7 +201,7 @@ public struct Publisher: Sendable {
     }
 
     static func upload(_ upload: DeployPlan.Upload, to target: any PublishTarget, buildDirectory: URL,
-                       entries: [String: BuildManifest.Entry], progress: @Sendable (PublishProgress) -> Void)
+                       progress: @Sendable (PublishProgress) -> Void)
         async throws -> UploadResult {
         let body: Data
         switch upload.source {

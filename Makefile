@@ -17,10 +17,12 @@ demo: build
 	@echo "The sample market is in public/: open public/index.html, or public/drops/speckled-mugs/index.html."
 	@echo "Build record: public/.dropgen/build.json · manifest for publishing: public/.dropgen/manifest.json"
 
+# The Publisher's integration tests need a real S3 server: start SeaweedFS (and the fault proxy)
+# first, export its endpoint and keys, and stop it afterwards whatever the outcome.
 test: deps
 	@bash scripts/install-deps.sh --test
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	@eval "$$(bash scripts/s3-server.sh start)" && trap 'bash scripts/s3-server.sh stop' EXIT && $(SWIFT) test --skip-build
 
 clean:
 	rm -rf .build public .dropgen-cache .edge

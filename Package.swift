@@ -46,6 +46,7 @@ let package = Package(
             name: "Publisher",
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
         .testTarget(name: "SiteBuilderTests", dependencies: ["SiteBuilder", "Publisher"]),

@@ -1,0 +1,153 @@
+import Crypto
+import Foundation
+
+/// What one deploy put live: every file with its hash and headers. Stored at
+/// `.dropgen/deploys/<id>.json`; the non-hashed files' bytes are also kept under
+/// `.dropgen/objects/<sha256>` so a rollback is a set of server-side copies.
+public struct DeployRecord: Codable, Sendable, Equatable {
+    public static let recordsFolder = ".dropgen/deploys/"
+    public static let objectsFolder = ".dropgen/objects/"
+    public static let reservedPrefix = ".dropgen/"
+
+    public struct File: Codable, Sendable, Equatable {
+        public var path: String
+        public var sha256: String
+        public var size: Int
+        public var contentType: String
+        public var cacheControl: String
+        public var hashed: Bool
+
+        public init(path: String, sha256: String, size: Int, contentType: String, cacheControl: String, hashed: Bool) {
+            self.path = path
+            self.sha256 = sha256
+            self.size = size
+            self.contentType = contentType
+            self.cacheControl = cacheControl
+            self.hashed = hashed
+        }
+
+        var headers: ObjectHeaders { ObjectHeaders(contentType: contentType, cacheControl: cacheControl, sha256: sha256) }
+        /// Where a copy of a non-hashed file's bytes lives; hashed files are their own copy.
+        var objectKey: String? { hashed ? nil : DeployRecord.objectsFolder + sha256 }
+
+        enum CodingKeys: String, CodingKey {
+            case path, sha256, size, hashed
+            case contentType = "content_type"
+            case cacheControl = "cache_control"
+        }
+    }
+
+    public var version: Int
+    public var id: String
+    /// RFC 3339, UTC.
+    public var createdAt: String
+    /// SHA-256 of the build manifest this deploy came from.
+    public var manifestSHA256: String
+    public var files: [File]
+
+    public init(id: String, createdAt: String, manifestSHA256: String, files: [File]) {
+        self.version = 1
+        self.id = id
+        self.createdAt = createdAt
+        self.manifestSHA256 = manifestSHA256
+        self.files = files.sorted { $0.path < $1.path }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case version, id, files
+        case createdAt = "created_at"
+        case manifestSHA256 = "manifest_sha256"
+    }
+
+    public var key: String { Self.key(for: id) }
+    public static func key(for id: String) -> String { recordsFolder + id + ".json" }
+
+    public var totalBytes: Int { files.reduce(0) { $0 + $1.size } }
+
+    /// Every key this deploy needs on the target.
+    public var referencedKeys: Set<String> {
+        var keys: Set<String> = [key]
+        for file in files {
+            keys.insert(file.path)
+            if let objectKey = file.objectKey { keys.insert(objectKey) }
+        }
+        return keys
+    }
+
+    public func encoded() throws -> Data {
+        try JSONCoding.encode(self)
+    }
+
+    public static func decode(_ data: Data, key: String) throws -> DeployRecord {
+        do {
+            return try JSONDecoder().decode(DeployRecord.self, from: data)
+        } catch {
+            throw PublishError.recordInvalid(key: key, cause: "\(error)")
+        }
+    }
+
+    /// `20261129T013000Z-<first 8 hex of the manifest sha256>`: sorts by time.
+    public static func makeID(now: Date, manifestSHA256: String) -> String {
+        "\(SigV4Signer.amzDate(now))-\(manifestSHA256.prefix(8))"
+    }
+}
+
+/// `.dropgen/live.json`: which deploy is live, and which were live before it (newest first).
+public struct LivePointer: Codable, Sendable, Equatable {
+    public static let key = ".dropgen/live.json"
+    public static let historyLimit = 100
+
+    public var id: String
+    public var history: [String]
+    public var updatedAt: String
+
+    public init(id: String, history: [String], updatedAt: String) {
+        self.id = id
+        self.history = Array(history.filter { $0 != id }.prefix(Self.historyLimit))
+        self.updatedAt = updatedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, history
+        case updatedAt = "updated_at"
+    }
+
+    /// The pointer after `newID` goes live.
+    public func moving(to newID: String, at date: Date) -> LivePointer {
+        LivePointer(id: newID, history: [id] + history, updatedAt: RFC3339.string(date))
+    }
+
+    /// The live deploy and the ones live before it, at most `retain` in all.
+    public func retainedIDs(retain: Int) -> [String] {
+        Array(([id] + history).prefix(max(1, retain)))
+    }
+
+    public func encoded() throws -> Data { try JSONCoding.encode(self) }
+
+    public static func decode(_ data: Data) throws -> LivePointer {
+        do {
+            return try JSONDecoder().decode(LivePointer.self, from: data)
+        } catch {
+            throw PublishError.recordInvalid(key: key, cause: "\(error)")
+        }
+    }
+}
+
+enum JSONCoding {
+    static func encode<T: Encodable>(_ value: T) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var data = try encoder.encode(value)
+        data.append(0x0A)
+        return data
+    }
+}
+
+enum RFC3339 {
+    static func string(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+
+/// Bounded retries with exponential backoff and jitter, honouring `Retry-After`.
+public struct RetryPolicy: Sendable, Equatable {
+    /// Attempts in all, the first included.
+    public var maxAttempts: Int
+    public var baseDelay: TimeInterval
+    public var maxDelay: TimeInterval
+    /// The longest `Retry-After` that is obeyed as is; longer ones are cut to this.
+    public var maxRetryAfter: TimeInterval
+
+    public init(maxAttempts: Int = 6, baseDelay: TimeInterval = 0.2, maxDelay: TimeInterval = 10,
+                maxRetryAfter: TimeInterval = 30) {
+        self.maxAttempts = max(1, maxAttempts)
+        self.baseDelay = baseDelay
+        self.maxDelay = maxDelay
+        self.maxRetryAfter = maxRetryAfter
+    }
+
+    /// Delay before attempt `attempt + 1` (attempt counts from 1): "equal jitter" between half
+    /// and all of `base * 2^(attempt-1)`, capped; a server's `Retry-After` wins when given.
+    public func delay(afterAttempt attempt: Int, retryAfter: TimeInterval?,
+                      random: Double = Double.random(in: 0...1)) -> TimeInterval {
+        if let retryAfter, retryAfter >= 0 { return min(retryAfter, maxRetryAfter) }
+        let exponential = min(maxDelay, baseDelay * pow(2, Double(max(0, attempt - 1))))
+        return exponential / 2 + exponential / 2 * random
+    }
+
+    /// HTTP statuses worth another try: throttling and server-side failures.
+    public static func isRetryable(status: Int, code: String?) -> Bool {
+        if status == 429 || status >= 500 { return true }
+        if let code, ["SlowDown", "RequestTimeout", "InternalError", "ServiceUnavailable", "Throttling",
+                      "ThrottlingException", "RequestTimeTooSkewed"].contains(code) && status != 403 {
+            return true
+        }
+        return false
+    }
+
+    /// `Retry-After` as seconds or an HTTP date.
+    public static func parseRetryAfter(_ value: String?, now: Date = Date()) -> TimeInterval? {
+        guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        if let seconds = Double(value) { return max(0, seconds) }
+        if let date = HTTPDate.parse(value) { return max(0, date.timeIntervalSince(now)) }
+        return nil
+    }
+}
+
+enum HTTPDate {
+    /// RFC 7231 IMF-fixdate, e.g. `Sun, 06 Nov 1994 08:49:37 GMT`.
+    static func parse(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return formatter.date(from: text)
+    }
+
+    /// ISO 8601 as S3 listings give it, with or without fractional seconds.
+    static func parseISO(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
+    }
+}

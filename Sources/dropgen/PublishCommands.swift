@@ -1,0 +1,209 @@
+import ArgumentParser
+import Foundation
+import Publisher
+
+/// Options shared by `publish`, `deploys` and `rollback`.
+struct PublishTargetOptions: ParsableArguments {
+    @Option(name: .long, help: "The site folder (holds dropgen.yaml).")
+    var site: String = "."
+
+    @Option(name: .long, help: "A target named under publish.targets in dropgen.yaml (default: publish.default).")
+    var target: String?
+
+    @Flag(name: .long, help: "Print a machine-readable JSON report on stdout.")
+    var json = false
+
+    @Option(name: .long, help: "The time to stamp the deploy with, RFC 3339 (default: now).")
+    var now: String?
+
+    var siteURL: URL { URL(fileURLWithPath: site).standardizedFileURL }
+
+    func validate() throws {
+        if let now, Self.parseTime(now) == nil {
+            throw ValidationError("--now must be an RFC 3339 time such as 2026-11-29T01:30:00Z")
+        }
+    }
+
+    static func parseTime(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text)
+    }
+
+    /// Config, chosen target and a publisher reporting progress on a terminal.
+    func publisher(progressBar: Bool) throws -> Publisher {
+        let config = try PublishConfig.load(siteRoot: siteURL)
+        let entry = try config.target(named: target)
+        let made = try entry.makeTarget()
+        let bar = progressBar && !json && isatty(STDERR_FILENO) != 0 ? ProgressBar() : nil
+        let fixed = now.flatMap(Self.parseTime)
+        return Publisher(target: made, config: config, purge: config.purgeHook(for: entry),
+                         clock: { fixed ?? Date() }, progress: { event in bar?.handle(event) })
+    }
+}
+
+/// Runs `body`; a known error is printed once, readably, and exits 1.
+func runReporting(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let error as PublishError {
+        FileHandle.standardError.write(Data("dropgen: \(error.description)\n".utf8))
+        throw ExitCode(1)
+    } catch let error as PublishConfigError {
+        FileHandle.standardError.write(Data("dropgen: \(error.description)\n".utf8))
+        throw ExitCode(1)
+    }
+}
+
+func printJSON(_ data: Data) {
+    FileHandle.standardOutput.write(data)
+}
+
+struct Publish: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Publish the built site to a target: changed files only, assets before pages, verified.")
+
+    @OptionGroup var options: PublishTargetOptions
+
+    @Option(name: .long, help: "The build folder (default: <site>/public).")
+    var dir: String?
+
+    @Flag(name: .long, help: "Print the plan and change nothing.")
+    var dryRun = false
+
+    @Flag(name: .long, help: "Allow pruning more than publish.max_deletes old objects.")
+    var yes = false
+
+    func run() async throws {
+        try await runReporting {
+            let publisher = try options.publisher(progressBar: !dryRun)
+            let build = dir.map { URL(fileURLWithPath: $0).standardizedFileURL }
+                ?? options.siteURL.appendingPathComponent("public")
+            if dryRun && !options.json {
+                let plan = try await publisher.plan(buildDirectory: build)
+                print(PlanPrinter.text(plan))
+                return
+            }
+            let report = try await publisher.publish(buildDirectory: build, dryRun: dryRun, allowManyDeletes: yes)
+            if options.json {
+                printJSON(try report.json())
+            } else {
+                print(report.summary)
+            }
+            for warning in report.warnings {
+                FileHandle.standardError.write(Data("dropgen: warning: \(warning)\n".utf8))
+            }
+            if report.pruneRefused > 0 && !dryRun { throw ExitCode(1) }
+        }
+    }
+}
+
+struct Deploys: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the deploys on a target and which one is live.")
+
+    @OptionGroup var options: PublishTargetOptions
+
+    func run() async throws {
+        try await runReporting {
+            let deploys = try await options.publisher(progressBar: false).deploys()
+            if options.json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                printJSON(try encoder.encode(deploys) + Data("\n".utf8))
+                return
+            }
+            if deploys.isEmpty {
+                print("no deploys yet")
+                return
+            }
+            for deploy in deploys {
+                let size = ByteCountFormatter.string(fromByteCount: Int64(deploy.bytes), countStyle: .binary)
+                print("\(deploy.live ? "*" : " ") \(deploy.id)  \(deploy.createdAt)  \(deploy.files) files  \(size)\(deploy.live ? "  (live)" : "")")
+            }
+        }
+    }
+}
+
+struct Rollback: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Make an earlier deploy live again (default: the previous one), without a rebuild.")
+
+    @OptionGroup var options: PublishTargetOptions
+
+    @Option(name: .long, help: "The deploy id to make live (see `dropgen deploys`).")
+    var to: String?
+
+    @Flag(name: .long, help: "Do not ask (rollback never prompts; accepted for symmetry).")
+    var yes = false
+
+    func run() async throws {
+        try await runReporting {
+            let report = try await options.publisher(progressBar: true).rollback(to: to)
+            if options.json {
+                printJSON(try report.json())
+            } else {
+                print("rolled back \(report.target) from \(report.fromID) to \(report.toID): \(report.copied.count) files restored in \(String(format: "%.1f", report.duration)) s")
+            }
+        }
+    }
+}
+
+enum PlanPrinter {
+    static func text(_ plan: DeployPlan) -> String {
+        var lines: [String] = []
+        if let record = plan.record {
+            lines.append("plan for deploy \(record.id): \(plan.uploads.count) uploads, \(plan.kept.count) unchanged, \(plan.prune.count) to prune")
+        } else {
+            lines.append("up to date: \(plan.kept.count) files unchanged, \(plan.prune.count) to prune")
+        }
+        for (group, uploads) in plan.groups {
+            lines.append("\(group.label):")
+            for upload in uploads {
+                lines.append("  \(upload.createOnly ? "+" : "~") \(upload.key)  (\(upload.reason.rawValue), \(upload.size) B)")
+            }
+        }
+        if !plan.prune.isEmpty {
+            lines.append("prune:")
+            for candidate in plan.prune { lines.append("  - \(candidate.key)") }
+        }
+        if !plan.heldBack.isEmpty { lines.append("held back by the grace period: \(plan.heldBack.count)") }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Files and bytes on one line of a terminal.
+final class ProgressBar: @unchecked Sendable {
+    private let lock = NSLock()
+    private var totalFiles = 0
+    private var totalBytes = 0
+    private var files = 0
+    private var bytes = 0
+
+    func handle(_ event: PublishProgress) {
+        lock.withLock {
+            switch event {
+            case let .planned(count, size):
+                totalFiles = count
+                totalBytes = size
+            case let .uploaded(_, size):
+                files += 1
+                bytes += size
+            case .copied:
+                files += 1
+            case .live:
+                FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+                return
+            case .verified, .deleted:
+                return
+            }
+            let width = 24
+            let fraction = totalBytes > 0 ? Double(bytes) / Double(totalBytes) : (totalFiles > 0 ? Double(files) / Double(totalFiles) : 1)
+            let filled = min(width, Int(fraction * Double(width)))
+            let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+            let line = "\r[\(bar)] \(files)/\(max(totalFiles, files)) files, \(bytes / 1024)/\(totalBytes / 1024) KiB"
+            FileHandle.standardError.write(Data(line.utf8))
+        }
+    }
+}

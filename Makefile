@@ -14,8 +14,11 @@ build: deps
 
 demo: build
 	$(DROPGEN) build --site . --out public --now $(DEMO_NOW)
+	$(DROPGEN) publish --site . --target local
+	@echo
 	@echo "The sample market is in public/: open public/index.html, or public/drops/speckled-mugs/index.html."
-	@echo "Build record: public/.dropgen/build.json · manifest for publishing: public/.dropgen/manifest.json"
+	@echo "It is also published to the local edge folder .edge/ (with a _headers file of cache rules);"
+	@echo "\`.build/debug/dropgen deploys\` lists its deploys. Build record: public/.dropgen/build.json."
 
 # The Publisher's integration tests need a real S3 server: start SeaweedFS (and the fault proxy)
 # first, export its endpoint and keys, and stop it afterwards whatever the outcome.

@@ -139,6 +139,7 @@ public struct LocalFolderTarget: PublishTarget {
     }
 
     public func didChangeLive() async throws {
+        removeStaleTempFiles(olderThan: 3600)
         let objects = try await list(prefix: "")
         if objects.contains(where: { $0.key == Self.headersFile }) { return }  // the site ships its own
         let text = Self.headersFileText(objects)
@@ -152,6 +153,17 @@ public struct LocalFolderTarget: PublishTarget {
     }
 
     // MARK: - Files
+
+    /// Temp files left by a writer that was killed mid-write.
+    func removeStaleTempFiles(olderThan age: TimeInterval) {
+        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.contentModificationDateKey]) else {
+            return
+        }
+        for case let url as URL in walker where url.lastPathComponent.hasPrefix(".tmp-") {
+            let modified = (try? url.resourceValues(forKeys: [.contentModificationDateKey]))?.contentModificationDate
+            if let modified, Date().timeIntervalSince(modified) > age { try? FileManager.default.removeItem(at: url) }
+        }
+    }
 
     func writeTemp(_ data: Data, beside url: URL) throws -> URL {
         let folder = url.deletingLastPathComponent()

@@ -96,6 +96,18 @@ struct LocalFolderBehaviourTests {
             }
             try await target.delete("a/b.txt")
             #expect(try await target.head("a/b.txt") == nil)
+
+            // A writer killed mid-write leaves a temp file: never listed, removed once stale.
+            let stale = target.root.appendingPathComponent("drops/.tmp-killed")
+            let fresh = target.root.appendingPathComponent("drops/.tmp-writing")
+            try FileManager.default.createDirectory(at: stale.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data("x".utf8).write(to: stale)
+            try Data("y".utf8).write(to: fresh)
+            try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-7200)], ofItemAtPath: stale.path)
+            #expect(try await target.list(prefix: "").isEmpty)
+            try await target.didChangeLive()
+            #expect(!FileManager.default.fileExists(atPath: stale.path))
+            #expect(FileManager.default.fileExists(atPath: fresh.path))
         }
     }
 }

@@ -1,11 +1,11 @@
 import ArgumentParser
 import Foundation
 import Publisher
+import SiteBuilder
 
 /// Options shared by `publish`, `deploys` and `rollback`.
 struct PublishTargetOptions: ParsableArguments {
-    @Option(name: .long, help: "The site folder (holds dropgen.yaml).")
-    var site: String = "."
+    @OptionGroup var siteOptions: SiteOptions
 
     @Option(name: .long, help: "A target named under publish.targets in dropgen.yaml (default: publish.default).")
     var target: String?
@@ -16,20 +16,12 @@ struct PublishTargetOptions: ParsableArguments {
     @Option(name: .long, help: "The time to stamp the deploy with, RFC 3339 (default: now).")
     var now: String?
 
-    var siteURL: URL { URL(fileURLWithPath: site).standardizedFileURL }
+    var siteURL: URL { siteOptions.root }
 
     func validate() throws {
-        if let now, Self.parseTime(now) == nil {
-            throw ValidationError("--now must be an RFC 3339 time such as 2026-11-29T01:30:00Z")
+        if let now, RFC3339.parse(now) == nil {
+            throw ValidationError("--now \(now): expected an RFC 3339 time with an offset, such as 2026-11-29T01:30:00Z")
         }
-    }
-
-    static func parseTime(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text)
     }
 
     /// Config, chosen target and a publisher reporting progress on a terminal.
@@ -38,26 +30,21 @@ struct PublishTargetOptions: ParsableArguments {
         let entry = try config.target(named: target)
         let made = try entry.makeTarget()
         let bar = progressBar && !json && isatty(STDERR_FILENO) != 0 ? ProgressBar() : nil
-        let fixed = now.flatMap(Self.parseTime)
+        let fixed = now.flatMap(RFC3339.parse)
         return Publisher(target: made, config: config, purge: config.purgeHook(for: entry),
                          clock: { fixed ?? Date() }, progress: { event in bar?.handle(event) })
     }
 }
 
-/// Runs `body`; a known error is printed once, readably, and exits 1.
+extension PublishError: UserError {}
+extension PublishConfigError: UserError {}
+
+/// Runs `body`; errors are printed once, readably, with the documented exit codes.
 func runReporting(_ body: () async throws -> Void) async throws {
-    do {
-        try await body()
-    } catch let error as PublishError {
-        FileHandle.standardError.write(Data("dropgen: \(error.description)\n".utf8))
-        throw ExitCode(1)
-    } catch let error as PublishConfigError {
-        FileHandle.standardError.write(Data("dropgen: \(error.description)\n".utf8))
-        throw ExitCode(1)
-    }
+    try await runReportingErrors(Terminal(quiet: true), body)
 }
 
-func printJSON(_ data: Data) {
+func writeStandardOutput(_ data: Data) {
     FileHandle.standardOutput.write(data)
 }
 
@@ -88,12 +75,12 @@ struct Publish: AsyncParsableCommand {
             }
             let report = try await publisher.publish(buildDirectory: build, dryRun: dryRun, allowManyDeletes: yes)
             if options.json {
-                printJSON(try report.json())
+                writeStandardOutput(try report.json())
             } else {
                 print(report.summary)
             }
             for warning in report.warnings {
-                FileHandle.standardError.write(Data("dropgen: warning: \(warning)\n".utf8))
+                printError("warning: \(warning)")
             }
             if report.pruneRefused > 0 && !dryRun { throw ExitCode(1) }
         }
@@ -111,7 +98,7 @@ struct Deploys: AsyncParsableCommand {
             if options.json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                printJSON(try encoder.encode(deploys) + Data("\n".utf8))
+                writeStandardOutput(try encoder.encode(deploys) + Data("\n".utf8))
                 return
             }
             if deploys.isEmpty {
@@ -142,7 +129,7 @@ struct Rollback: AsyncParsableCommand {
         try await runReporting {
             let report = try await options.publisher(progressBar: true).rollback(to: to)
             if options.json {
-                printJSON(try report.json())
+                writeStandardOutput(try report.json())
             } else {
                 print("rolled back \(report.target) from \(report.fromID) to \(report.toID): \(report.copied.count) files restored in \(String(format: "%.1f", report.duration)) s")
             }

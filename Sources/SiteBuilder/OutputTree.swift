@@ -34,31 +34,68 @@ public enum OutputWriter {
         return staging
     }
 
-    static func write(_ tree: OutputTree, into folder: URL) throws {
+    struct Written {
+        /// Manifest entries of the files written from the tree, by path.
+        var entries: [String: BuildManifest.Entry]
+        var written: Int
+        var reused: Int
+    }
+
+    /// Writes the tree into `folder`. A file whose bytes equal the previous output's (same
+    /// sha256 in its manifest, same size on disk) is hard-linked from there instead: an
+    /// unchanged rebuild rewrites nothing. Outputs are never modified in place, so sharing an
+    /// inode with the previous build is safe.
+    static func write(_ tree: OutputTree, into folder: URL, previous: URL?) throws -> Written {
         let manager = FileManager.default
+        var previousHashes: [String: String] = [:]
+        if let previous, let data = manager.contents(atPath: previous.appendingPathComponent(BuildManifest.relativePath).path),
+           let manifest = try? BuildManifest.decode(data) {
+            for entry in manifest.files { previousHashes[entry.path] = entry.sha256 }
+        }
+        var result = Written(entries: [:], written: 0, reused: 0)
         var created: Set<String> = []
         for path in tree.files.keys.sorted() {
+            let data = tree.files[path]!
             let url = folder.appendingPathComponent(path)
             let directory = url.deletingLastPathComponent().path
             if !created.contains(directory) {
                 try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
                 created.insert(directory)
             }
-            try tree.files[path]!.write(to: url)
+            let digest = hexString(SHA256.hash(data: data))
+            result.entries[path] = entry(path, sha256: digest, size: data.count)
+            if let previous, previousHashes[path] == digest {
+                let old = previous.appendingPathComponent(path).path
+                var status = stat()
+                if stat(old, &status) == 0, Int(status.st_size) == data.count, link(old, url.path) == 0 {
+                    result.reused += 1
+                    continue
+                }
+            }
+            try data.write(to: url)
+            result.written += 1
         }
+        return result
     }
 
-    /// Hashes every file of the finished folder (pages, static files and media alike).
-    static func manifest(of folder: URL) throws -> BuildManifest {
+    /// Every file of the finished folder (pages, static files and media alike); files already
+    /// hashed while writing are not read again.
+    static func manifest(of folder: URL, known: [String: BuildManifest.Entry] = [:]) throws -> BuildManifest {
         var entries: [BuildManifest.Entry] = []
         for path in StaticFiles.walk(folder) where path != BuildManifest.relativePath {
+            if let entry = known[path] {
+                entries.append(entry)
+                continue
+            }
             let data = try Data(contentsOf: folder.appendingPathComponent(path), options: .mappedIfSafe)
-            let digest = hexString(SHA256.hash(data: data))
-            entries.append(BuildManifest.Entry(path: path, sha256: digest, size: data.count,
-                                               contentType: EdgeRules.contentType(for: path),
-                                               hashed: EdgeRules.isContentHashed(path), cacheClass: EdgeRules.cacheClass(for: path)))
+            entries.append(entry(path, sha256: hexString(SHA256.hash(data: data)), size: data.count))
         }
         return BuildManifest(files: entries)
+    }
+
+    static func entry(_ path: String, sha256: String, size: Int) -> BuildManifest.Entry {
+        BuildManifest.Entry(path: path, sha256: sha256, size: size, contentType: EdgeRules.contentType(for: path),
+                            hashed: EdgeRules.isContentHashed(path), cacheClass: EdgeRules.cacheClass(for: path))
     }
 
     /// Puts the staging folder where the output was: the previous output stays intact until the

@@ -56,12 +56,18 @@ public enum SiteBuild {
         public var record: Record
         public var files: Int
         public var bytes: Int
+        /// Pages and static files whose bytes changed since the previous output, and those that
+        /// were carried over untouched.
+        public var filesRewritten: Int
+        public var filesUnchanged: Int
         public var mediaEncoded: Int
         public var mediaCacheHits: Int
         public var mediaPruned: Int
 
         enum CodingKeys: String, CodingKey {
             case record = "build", files, bytes
+            case filesRewritten = "files_rewritten"
+            case filesUnchanged = "files_unchanged"
             case mediaEncoded = "media_encoded"
             case mediaCacheHits = "media_cache_hits"
             case mediaPruned = "media_pruned"
@@ -81,7 +87,8 @@ public enum SiteBuild {
         }
         let staging = try OutputWriter.prepareStaging(for: output)
         do {
-            try OutputWriter.write(tree, into: staging)
+            let hadOutput = FileManager.default.fileExists(atPath: output.appendingPathComponent(BuildManifest.relativePath).path)
+            let written = try OutputWriter.write(tree, into: staging, previous: hadOutput ? output : nil)
             let media = MediaPipeline(siteRoot: site.root, options: site.config.media)
             progress(.stage("Encoding media"))
             let mediaReport = try await media.process(jobs, outputRoot: staging) { done, total, path in
@@ -97,10 +104,10 @@ public enum SiteBuild {
                                 nextTransition: nextTransition(site).map(RFC3339.format))
             try FileManager.default.createDirectory(at: staging.appendingPathComponent(".dropgen"), withIntermediateDirectories: true)
             try record.encoded().write(to: staging.appendingPathComponent(Record.relativePath))
-            let manifest = try OutputWriter.manifest(of: staging)
+            let manifest = try OutputWriter.manifest(of: staging, known: written.entries)
             try manifest.encoded().write(to: staging.appendingPathComponent(BuildManifest.relativePath))
             let report = Report(record: record, files: manifest.files.count + 1, bytes: manifest.files.reduce(0) { $0 + $1.size },
-                                mediaEncoded: mediaReport.encoded, mediaCacheHits: mediaReport.cacheHits, mediaPruned: pruned)
+                                filesRewritten: written.written, filesUnchanged: written.reused, mediaEncoded: mediaReport.encoded, mediaCacheHits: mediaReport.cacheHits, mediaPruned: pruned)
             try OutputWriter.swap(staging: staging, onto: output)
             return report
         } catch {

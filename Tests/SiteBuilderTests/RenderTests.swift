@@ -153,6 +153,21 @@ import Testing
         #expect(record.contains("\"next_transition\" : \"2026-12-04T17:00:00Z\""))
     }
 
+    @Test func rebuildsRewriteOnlyChangedFilesAndMatchAColdBuild() async throws {
+        let fixture = try Fixture.site(["content/drops/cups.md": Fixture.drop(title: "Cups").replacingOccurrences(of: "tags: [ceramics]", with: "tags: [cups]")])
+        let first = try await fixture.build()
+        #expect(first.filesUnchanged == 0 && first.filesRewritten > 10)
+        let unchanged = try await fixture.build()
+        #expect(unchanged.filesRewritten == 0 && unchanged.filesUnchanged == first.filesRewritten)
+
+        try fixture.write("content/drops/cups.md", Fixture.drop(title: "Cups").replacingOccurrences(of: "tags: [ceramics]", with: "tags: [cups]")
+            .replacingOccurrences(of: "remaining: 7", with: "remaining: 6"))
+        let edited = try await fixture.build()
+        #expect(edited.filesRewritten > 0 && edited.filesRewritten < 12, "rewrote \(edited.filesRewritten)")
+        try await fixture.build(out: "cold")
+        #expect(try fixture.snapshot("public") == (try fixture.snapshot("cold")))
+    }
+
     @Test func sameInputAndClockGiveIdenticalBytes() async throws {
         let fixture = try Fixture.site([
             "content/drops/b.md": Fixture.drop("aliases: [/b-old/]", title: "B"),

@@ -10,5 +10,5 @@ struct Dropgen: AsyncParsableCommand {
             optionally templates/ and static/ to override the default theme.
             Exit status: 0 success, 1 bad content or failed check, 2 usage error, 3 internal failure.
             """,
-        subcommands: [Build.self])
+        subcommands: [Init.self, New.self, Build.self, Check.self, Serve.self])
 }

@@ -85,7 +85,7 @@ cadence:
         if hugo:
             write(f"{hugo}/content/drops/{slug}.md",
                   f"---\ntitle: \"Drop number {i}\"\ndate: {opens}\ntags: [{', '.join(drop_tags)}]\n"
-                  f"params:\n  creator: {creator}\n  price: {price}\n---\n{text}")
+                  f"creator: {creator}\nprice: {price}\n---\n{text}")
 
     if hugo:
         write(f"{hugo}/hugo.toml", 'baseURL = "https://bench.example/"\ntitle = "Bench Market"\n'

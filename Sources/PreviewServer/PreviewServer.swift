@@ -88,7 +88,7 @@ public struct PreviewServer: Sendable {
                 }
             }
             defer { group.cancelAll() }
-            try await group.next()
+            _ = try await group.next()
         }
     }
 

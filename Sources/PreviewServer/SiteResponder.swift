@@ -45,7 +45,7 @@ struct SiteResponder: HTTPResponder {
         if let failure, Self.wantsHTML(target, headers: headers) {
             return Response(status: .internalServerError,
                             headers: [.contentType: EdgeRules.contentType(for: "x.html"), .cacheControl: "no-store"],
-                            body: .init(byteBuffer: ByteBuffer(data: LiveReload.errorPage(failure))))
+                            body: .init(byteBuffer: ByteBuffer(bytes: LiveReload.errorPage(failure))))
         }
         guard let site = await state.site else { return plain(.serviceUnavailable, "the site has not built yet\n") }
         guard let (entry, url) = Self.locate(target, in: site) else {
@@ -85,11 +85,11 @@ struct SiteResponder: HTTPResponder {
             fields[.contentRange] = "bytes \(bytes.lowerBound)-\(bytes.upperBound)/\(size)"
             let data = html.map { Data($0[bytes]) } ?? Self.read(url, bytes: bytes)
             guard let data else { return await notFound(site) }
-            return Response(status: .partialContent, headers: fields, body: .init(byteBuffer: ByteBuffer(data: data)))
+            return Response(status: .partialContent, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
         case .ignored:
             let data = html ?? (try? Data(contentsOf: url, options: .mappedIfSafe))
             guard let data else { return await notFound(site) }
-            return Response(status: .ok, headers: fields, body: .init(byteBuffer: ByteBuffer(data: data)))
+            return Response(status: .ok, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
     }
 
@@ -101,7 +101,7 @@ struct SiteResponder: HTTPResponder {
         return Response(status: .notFound,
                         headers: [.contentType: EdgeRules.contentType(for: "404.html"),
                                   .cacheControl: EdgeRules.cacheControl(for: EdgeRules.cacheClass(for: "404.html"))],
-                        body: .init(byteBuffer: ByteBuffer(data: LiveReload.inject(into: data))))
+                        body: .init(byteBuffer: ByteBuffer(bytes: LiveReload.inject(into: data))))
     }
 
     func plain(_ status: HTTPResponse.Status, _ text: String) -> Response {

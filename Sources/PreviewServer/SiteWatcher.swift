@@ -33,7 +33,7 @@ struct SiteWatcher: Sendable {
             for case let file as URL in enumerator {
                 let path = file.standardizedFileURL.path
                 guard path.hasPrefix(base + "/"), (try? file.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) != true else { continue }
-                stamps[input + "/" + path.dropFirst(base.count + 1)] = stamp(file, keys: keys)
+                stamps[input + "/" + String(path.dropFirst(base.count + 1))] = stamp(file, keys: keys)
             }
         }
         return stamps

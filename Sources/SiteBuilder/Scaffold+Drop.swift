@@ -60,6 +60,7 @@ extension Scaffold {
     /// commented out with a working example.
     static func dropFile(title: String, slug: String, creator: String, policy: String?, currency: String, opens: String,
                          closes: String, earlyOpens: String, pickupStarts: String, pickupEnds: String) -> String {
+        let policyLine = policy.map { "policy: \($0)" } ?? "# policy: standard"
         let quotedTitle = "\"" + title.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
         return """
             ---
@@ -108,7 +109,7 @@ extension Scaffold {
             #     starts: \(pickupStarts)
             #     ends: \(pickupEnds)
             # Refund, reissue and dispute terms: a file name in content/policies/ without .md.
-            \(policy.map { "policy: \($0)" } ?? "# policy: standard")
+            \(policyLine)
             # Free tags; each gets a listing page at /tags/<tag>/.
             tags: []
             # Where the checkout lives; the site itself holds no payment data.

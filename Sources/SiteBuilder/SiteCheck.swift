@@ -33,7 +33,7 @@ public enum SiteCheck {
         public var description: String { "\(page): \(budget ?? "link"): \(message)" }
     }
 
-    public struct Report: Codable, Sendable {
+    public struct Report: Encodable, Sendable {
         public var pages: Int
         public var links: Int
         public var budgets: Budgets

@@ -87,7 +87,8 @@ import Testing
         }
         let task = Task { try await server.run() }
         var iterator = ports.makeAsyncIterator()
-        let port = try #require(await iterator.next())
+        let first = await iterator.next()
+        let port = try #require(first)
         return Running(root: root, port: port, task: task)
     }
 

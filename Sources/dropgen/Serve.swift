@@ -38,6 +38,8 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let options = PreviewServer.Options(siteRoot: siteOptions.root, host: host, port: port, now: now.flatMap(RFC3339.parse))
+        // A long-running command: each line goes out at once, even into a pipe or a log file.
+        setvbuf(stdout, nil, _IOLBF, 0)
         let server = PreviewServer(options: options) { event in
             switch event {
             case .listening(let host, let port):

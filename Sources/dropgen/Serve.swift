@@ -38,15 +38,13 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let options = PreviewServer.Options(siteRoot: siteOptions.root, host: host, port: port, now: now.flatMap(RFC3339.parse))
-        // A long-running command: each line goes out at once, even into a pipe or a log file.
-        setvbuf(stdout, nil, _IOLBF, 0)
         let server = PreviewServer(options: options) { event in
             switch event {
             case .listening(let host, let port):
-                print("Serving \(options.siteRoot.path) at http://\(host):\(port)/ — edits rebuild and reload. Ctrl-C stops.")
+                say("Serving \(options.siteRoot.path) at http://\(host):\(port)/ — edits rebuild and reload. Ctrl-C stops.")
             case .built(let pages, let seconds, let changed):
                 let what = changed.isEmpty ? "" : " after " + (changed.count <= 3 ? changed.joined(separator: ", ") : "\(changed.count) changes")
-                print("Built \(pages) pages in \(String(format: "%.2f", seconds)) s\(what).")
+                say("Built \(pages) pages in \(String(format: "%.2f", seconds)) s\(what).")
             case .failed(let failure):
                 printError(failure.diagnostics.map(\.description).joined(separator: "\n")
                            + "\nThe build failed; the browser shows these errors until they are fixed.")
@@ -71,4 +69,10 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode.internalFailure
         }
     }
+}
+
+/// A line on stdout, written at once: `serve` runs for hours, often into a pipe or a log file,
+/// where `print` would hold its output in a buffer.
+private func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }

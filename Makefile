@@ -29,3 +29,8 @@ test: deps
 
 clean:
 	rm -rf .build public .dropgen-cache .edge
+
+# Synthetic-site benchmark (release build); BENCH_DROPS=1000 for a quick run.
+.PHONY: bench
+bench: deps
+	@bash scripts/bench.sh

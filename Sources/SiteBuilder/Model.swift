@@ -36,6 +36,8 @@ public struct SiteConfig: Sendable {
     public var media: MediaOptions
     /// A closed drop becomes archived this many days after it closes.
     public var archiveAfterDays: Int
+    /// `budgets:`, checked by `dropgen check` (SiteCheck+Budgets.swift).
+    public var budgets = Budgets()
 
     public func absoluteURL(_ path: String) -> String { baseURL + path }
 }

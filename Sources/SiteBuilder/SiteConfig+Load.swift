@@ -5,7 +5,7 @@ import Yams
 extension SiteConfig {
     static let file = "dropgen.yaml"
     static let knownKeys = ["title", "description", "base_url", "currency", "timezone", "locale", "cadence", "media",
-                            "publish", "archive_after_days"]
+                            "publish", "archive_after_days", "budgets"]
     static let mediaKeys = ["max_height", "crf", "webm", "still_widths", "poster_widths", "quality", "cache_dir"]
 
     /// Reads `dropgen.yaml`. `publish:` belongs to the Publisher and is only checked there.
@@ -57,11 +57,12 @@ extension SiteConfig {
 
         let media = loadMedia(fields.fields("media", log: &log), log: &log)
         let archiveAfterDays = fields.int("archive_after_days", min: 0, log: &log) ?? 30
+        let budgets = Budgets.load(fields.fields("budgets", log: &log), log: &log)
 
         guard log.all.count == before, let timeZone else { return nil }
         return SiteConfig(title: title, description: description, baseURL: baseURL, currency: currency, timeZone: timeZone,
                           locale: fields.string("locale", log: &log) ?? "en", cadence: cadence, media: media,
-                          archiveAfterDays: archiveAfterDays)
+                          archiveAfterDays: archiveAfterDays, budgets: budgets)
     }
 
     private static func loadMedia(_ fields: YAMLFields?, log: inout DiagnosticLog) -> MediaOptions {

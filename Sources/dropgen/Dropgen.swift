@@ -12,7 +12,8 @@ struct Dropgen: AsyncParsableCommand {
             override the default theme.
             Exit status: 0 success, 1 bad content or a failed check, 2 usage error, 3 internal failure.
             """,
-        subcommands: [Build.self, NextRebuild.self, Publish.self, Deploys.self, Rollback.self])
+        subcommands: [Init.self, New.self, Build.self, Check.self, Serve.self, NextRebuild.self, Publish.self, Deploys.self,
+                      Rollback.self])
 
     /// ArgumentParser exits 64 on usage errors; dropgen promises 2, as most Unix tools do.
     static func main() async {

@@ -1,0 +1,118 @@
+import Crypto
+import Foundation
+import Hummingbird
+import Logging
+import SiteBuilder
+
+/// `dropgen serve`: builds the site into a scratch folder, serves it as the edge would, rebuilds
+/// when a source changes and tells open tabs to reload.
+public struct PreviewServer: Sendable {
+    public struct Options: Sendable {
+        public var siteRoot: URL
+        public var host: String
+        /// 0 picks a free port (tests); `onReady` is told which.
+        public var port: Int
+        /// A fixed build clock (`--now`); nil uses the wall clock at each rebuild, so drops open
+        /// in the preview when they would on the live site.
+        public var now: Date?
+        public var pollInterval: Duration
+
+        public init(siteRoot: URL, host: String = "127.0.0.1", port: Int = 8080, now: Date? = nil,
+                    pollInterval: Duration = .milliseconds(300)) {
+            self.siteRoot = siteRoot
+            self.host = host
+            self.port = port
+            self.now = now
+            self.pollInterval = pollInterval
+        }
+    }
+
+    /// What happened, for the terminal.
+    public enum Event: Sendable {
+        case listening(host: String, port: Int)
+        case built(pages: Int, seconds: Double, changed: [String])
+        case failed(BuildFailed)
+        case internalError(String)
+    }
+
+    let options: Options
+    let report: @Sendable (Event) -> Void
+    let state = PreviewState()
+
+    public init(options: Options, report: @escaping @Sendable (Event) -> Void = { _ in }) {
+        self.options = options
+        self.report = report
+    }
+
+    /// Serves until the surrounding task is cancelled. The scratch folder is removed on the way out.
+    public func run() async throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("dropgen-preview-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let output = scratch.appendingPathComponent("public")
+        let watcher = SiteWatcher(root: options.siteRoot.standardizedFileURL)
+
+        let initial = watcher.fingerprint()
+        await rebuild(into: output, changed: [])
+
+        let options = self.options, report = self.report
+        let app = Application(
+            responder: SiteResponder(state: state),
+            configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port), serverName: nil),
+            onServerRunning: { channel in
+                report(.listening(host: options.host, port: channel.localAddress?.port ?? options.port))
+            },
+            logger: Logger(label: "dropgen.serve", factory: { _ in SwiftLogNoOpLogHandler() }))
+
+        let state = self.state
+        // Open event streams would hold a graceful shutdown forever: end them when we are cancelled.
+        try await withTaskCancellationHandler {
+            try await serve(app, watcher: watcher, initial: initial, output: output)
+        } onCancel: {
+            Task { await state.finishAll() }
+        }
+    }
+
+    private func serve(_ app: some ApplicationProtocol, watcher: SiteWatcher, initial: [String: SiteWatcher.Stamp], output: URL) async throws {
+        let options = self.options
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.run() }
+            group.addTask {
+                var baseline = initial
+                while !Task.isCancelled {
+                    let next = try await watcher.nextChange(after: baseline, interval: options.pollInterval)
+                    let changed = SiteWatcher.changes(from: baseline, to: next)
+                    // The fingerprint is taken before the build, so an edit made while it runs
+                    // triggers the next one.
+                    baseline = next
+                    await rebuild(into: output, changed: changed)
+                }
+            }
+            defer { group.cancelAll() }
+            _ = try await group.next()
+        }
+    }
+
+    /// One build into the scratch folder; the previous good build stays served if it fails.
+    func rebuild(into output: URL, changed: [String]) async {
+        let started = ContinuousClock.now
+        do {
+            let buildReport = try await SiteBuild.run(SiteBuild.Options(siteRoot: options.siteRoot, output: output,
+                                                                        now: options.now ?? Date()))
+            let site = try BuiltSite.load(folder: output)
+            await state.succeeded(site)
+            let elapsed = ContinuousClock.now - started
+            report(.built(pages: buildReport.record.pages, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+                          changed: changed))
+        } catch let failure as BuildFailed {
+            await state.failed(failure.description)
+            report(.failed(failure))
+        } catch {
+            await state.failed("error: \(error)")
+            report(.internalError("\(error)"))
+        }
+    }
+}
+
+func sha256Hex(_ data: Data) -> String {
+    SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import PreviewServer
+import SiteBuilder
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Preview the site with live reload, served with the edge's headers.",
+        discussion: """
+            Builds into a scratch folder (public/ is not touched), rebuilds when dropgen.yaml, content/, \
+            templates/, static/ or data/ change, and reloads open tabs. Cache-Control, Content-Type, \
+            ETags, 304s and byte ranges follow the Publisher's edge rules. Stop with Ctrl-C.
+            """)
+
+    @OptionGroup var siteOptions: SiteOptions
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Compute drop states at this fixed instant (default: the wall clock at each rebuild).", valueName: "RFC3339"))
+    var now: String?
+
+    @Option(name: .long, help: "The port to listen on.")
+    var port: Int = 8080
+
+    @Option(name: .long, help: "The address to bind; the default keeps the preview on this machine.")
+    var host: String = "127.0.0.1"
+
+    func validate() throws {
+        if let now, RFC3339.parse(now) == nil {
+            throw ValidationError("--now \(now): expected an RFC 3339 time with an offset, such as 2026-12-04T18:00:00+01:00")
+        }
+        guard (0...65535).contains(port) else { throw ValidationError("--port \(port): expected 0…65535") }
+    }
+
+    func run() async throws {
+        let options = PreviewServer.Options(siteRoot: siteOptions.root, host: host, port: port, now: now.flatMap(RFC3339.parse))
+        let server = PreviewServer(options: options) { event in
+            switch event {
+            case .listening(let host, let port):
+                say("Serving \(options.siteRoot.path) at http://\(host):\(port)/ — edits rebuild and reload. Ctrl-C stops.")
+            case .built(let pages, let seconds, let changed):
+                let what = changed.isEmpty ? "" : " after " + (changed.count <= 3 ? changed.joined(separator: ", ") : "\(changed.count) changes")
+                say("Built \(pages) pages in \(String(format: "%.2f", seconds)) s\(what).")
+            case .failed(let failure):
+                printError(failure.diagnostics.map(\.description).joined(separator: "\n")
+                           + "\nThe build failed; the browser shows these errors until they are fixed.")
+            case .internalError(let message):
+                printError("error: \(message)")
+            }
+        }
+        // Ctrl-C cancels the server task, which removes the scratch folder on its way out.
+        let task = Task { try await server.run() }
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let sources = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: .global()) }
+        for source in sources {
+            source.setEventHandler { task.cancel() }
+            source.resume()
+        }
+        do {
+            try await task.value
+        } catch is CancellationError {
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode.internalFailure
+        }
+    }
+}
+
+/// A line on stdout, written at once: `serve` runs for hours, often into a pipe or a log file,
+/// where `print` would hold its output in a buffer.
+private func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}

@@ -10,12 +10,27 @@ struct Contexts: Sendable {
     let dropsByTag: [String: [Drop]]
     /// Public drops in opening order, computed once: every listing starts from it.
     let visible: [Drop]
+    /// Every drop time formatted once; a drop appears on many listing pages.
+    private let times: [Date: TimeText]
+
+    struct TimeText: Sendable {
+        var local, day, clock, iso, utc: String
+    }
 
     init(site: Site) {
         self.site = site
         self.clock = LocalClock(timeZone: site.config.timeZone)
         let visible = site.publicDrops
         self.visible = visible
+        let clock = self.clock
+        var times: [Date: TimeText] = [:]
+        for drop in visible {
+            for date in [drop.opens, drop.closes, drop.priceUntil, drop.earlyAccess?.opens].compactMap({ $0 }) where times[date] == nil {
+                times[date] = TimeText(local: clock.display(date), day: clock.day(date), clock: clock.time(date), iso: clock.iso(date),
+                                       utc: RFC3339.format(date))
+            }
+        }
+        self.times = times
         dropsByCreator = Dictionary(grouping: visible, by: \.creatorID)
         var byTag: [String: [Drop]] = [:]
         for drop in visible { for tag in drop.tags { byTag[tag, default: []].append(drop) } }
@@ -121,8 +136,9 @@ struct Contexts: Sendable {
     }
 
     func time(_ date: Date) -> [String: Any] {
-        ["local": clock.display(date), "day": clock.day(date), "clock": clock.time(date), "iso": clock.iso(date),
-         "utc": RFC3339.format(date)]
+        let text = times[date] ?? TimeText(local: clock.display(date), day: clock.day(date), clock: clock.time(date),
+                                           iso: clock.iso(date), utc: RFC3339.format(date))
+        return ["local": text.local, "day": text.day, "clock": text.clock, "iso": text.iso, "utc": text.utc]
     }
 
     func pickup(_ window: PickupWindow) -> [String: Any] {
@@ -260,8 +276,9 @@ struct Contexts: Sendable {
             entries.append(Entry(day: clock.dayKey(event.starts), starts: event.starts, location: event.location, context: context))
         }
         entries.sort { ($0.day, $0.location, $0.starts) < ($1.day, $1.location, $1.starts) }
-        return Dictionary(grouping: entries, by: \.day).keys.sorted().map { day in
-            let items = entries.filter { $0.day == day }
+        let byDay = Dictionary(grouping: entries, by: \.day)
+        return byDay.keys.sorted().map { day in
+            let items = byDay[day]!
             return ["day": clock.day(items[0].starts), "items": items.map(\.context)]
         }
     }

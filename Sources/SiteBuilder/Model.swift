@@ -9,7 +9,7 @@ public struct Site: Sendable {
     public var now: Date
     /// Sorted by opening time, then slug. Drafts included; they are never rendered.
     public var drops: [Drop]
-    public var creators: [Creator]
+    public var creators: [Creator] { didSet { creatorIndex = Site.index(creators, by: \.id) } }
     public var badges: [Badge]
     public var policies: [Policy]
     public var events: [Event]
@@ -18,10 +18,33 @@ public struct Site: Sendable {
     public var staticFiles: [StaticFile]
     public var templates: [String: String]
 
-    public func creator(_ id: String) -> Creator? { creators.first { $0.id == id } }
+    /// Position of each creator by id: pages look creators up once per drop card.
+    private var creatorIndex: [String: Int] = [:]
+
+    public func creator(_ id: String) -> Creator? { creatorIndex[id].map { creators[$0] } }
     public func policy(_ id: String) -> Policy? { policies.first { $0.id == id } }
     public func badge(_ id: String) -> Badge? { badges.first { $0.id == id } }
     public var publicDrops: [Drop] { drops.filter { $0.state != .draft } }
+
+    init(root: URL, config: SiteConfig, now: Date, drops: [Drop], creators: [Creator], badges: [Badge], policies: [Policy],
+         events: [Event], buyers: [String: MarketData.Buyer], staticFiles: [StaticFile], templates: [String: String]) {
+        self.root = root
+        self.config = config
+        self.now = now
+        self.drops = drops
+        self.creators = creators
+        self.creatorIndex = Site.index(creators, by: \.id)
+        self.badges = badges
+        self.policies = policies
+        self.events = events
+        self.buyers = buyers
+        self.staticFiles = staticFiles
+        self.templates = templates
+    }
+
+    static func index<T>(_ items: [T], by key: (T) -> String) -> [String: Int] {
+        Dictionary(items.enumerated().map { (key($0.element), $0.offset) }, uniquingKeysWith: { first, _ in first })
+    }
 }
 
 public struct SiteConfig: Sendable {

@@ -32,10 +32,10 @@ else
     python3 scripts/bench-site.py "$N" "$SITE"
 fi
 
-# Runs a command under GNU time; sets SECONDS_TAKEN and PEAK_KB.
+# Runs a command under GNU time; sets SECONDS_TAKEN and PEAK_KB; its stdout goes to $DIR/out.txt.
 measure() {
     local log="$DIR/time.log"
-    /usr/bin/time -v -o "$log" "$@" >/dev/null
+    /usr/bin/time -v -o "$log" "$@" >"$DIR/out.txt"
     SECONDS_TAKEN="$(awk -F': ' '/Elapsed \(wall clock\)/ {
         n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$log")"
     PEAK_KB="$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")"
@@ -48,7 +48,7 @@ build() { measure "$DROPGEN" build --site "$SITE" --now "$NOW" --json; }
 rm -rf "$SITE/public" "$SITE/.dropgen-cache"
 build
 COLD="$SECONDS_TAKEN"; COLD_KB="$PEAK_KB"
-PAGES="$("$DROPGEN" build --site "$SITE" --now "$NOW" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["build"]["pages"])')"
+PAGES="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["build"]["pages"])' "$DIR/out.txt")"
 build
 WARM="$SECONDS_TAKEN"
 printf '\nOne more line.\n' >> "$SITE/content/drops/drop-00042.md"

@@ -4,6 +4,7 @@ set -euo pipefail
 missing=()
 pkg-config --exists libcmark-gfm 2>/dev/null || missing+=(libcmark-gfm-dev libcmark-gfm-extensions-dev)
 pkg-config --exists libwebp 2>/dev/null || missing+=(libwebp-dev)
+pkg-config --exists zlib 2>/dev/null || missing+=(zlib1g-dev)
 command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

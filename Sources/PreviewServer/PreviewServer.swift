@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Hummingbird
 import Logging
+import Publisher
 import SiteBuilder
 
 /// `dropgen serve`: builds the site into a scratch folder, serves it as the edge would, rebuilds
@@ -44,6 +45,11 @@ public struct PreviewServer: Sendable {
         self.report = report
     }
 
+    /// The HTML Cache-Control the site publishes with, so the preview answers as the edge will.
+    static func revalidateCacheControl(siteRoot: URL) -> String {
+        (try? PublishConfig.load(siteRoot: siteRoot))?.htmlCacheControl ?? EdgeRules.defaultRevalidateCacheControl
+    }
+
     /// Serves until the surrounding task is cancelled. The scratch folder is removed on the way out.
     public func run() async throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("dropgen-preview-\(UUID().uuidString)")
@@ -56,7 +62,7 @@ public struct PreviewServer: Sendable {
 
         let options = self.options, report = self.report
         let app = Application(
-            responder: SiteResponder(state: state),
+            responder: SiteResponder(state: state, revalidateCacheControl: Self.revalidateCacheControl(siteRoot: options.siteRoot)),
             configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port), serverName: nil),
             onServerRunning: { channel in
                 report(.listening(host: options.host, port: channel.localAddress?.port ?? options.port))

@@ -12,6 +12,8 @@ struct SiteResponder: HTTPResponder {
     typealias Context = BasicRequestContext
 
     let state: PreviewState
+    /// `publish.html_cache_control` of the site, or the default.
+    var revalidateCacheControl = EdgeRules.defaultRevalidateCacheControl
 
     func respond(to request: Request, context: Context) async throws -> Response {
         guard request.method == .get || request.method == .head else {
@@ -54,7 +56,7 @@ struct SiteResponder: HTTPResponder {
         let etag = "\"\(entry.sha256)\""
         var fields: HTTPFields = [
             .contentType: entry.contentType,
-            .cacheControl: EdgeRules.cacheControl(for: entry.cacheClass),
+            .cacheControl: EdgeRules.cacheControl(for: entry.cacheClass, revalidate: revalidateCacheControl),
             .eTag: etag,
             .acceptRanges: "bytes",
         ]
@@ -100,7 +102,7 @@ struct SiteResponder: HTTPResponder {
         }
         return Response(status: .notFound,
                         headers: [.contentType: EdgeRules.contentType(for: "404.html"),
-                                  .cacheControl: EdgeRules.cacheControl(for: EdgeRules.cacheClass(for: "404.html"))],
+                                  .cacheControl: EdgeRules.cacheControl(for: EdgeRules.cacheClass(for: "404.html"), revalidate: revalidateCacheControl)],
                         body: .init(byteBuffer: ByteBuffer(bytes: LiveReload.inject(into: data))))
     }
 

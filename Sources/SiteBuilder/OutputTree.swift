@@ -2,6 +2,10 @@ import Crypto
 import Foundation
 import Publisher
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What a build produces, before anything touches the disk: output path → bytes.
 public struct OutputTree: Sendable {
     public var files: [String: Data] = [:]
@@ -41,52 +45,80 @@ public enum OutputWriter {
         var reused: Int
     }
 
-    /// Writes the tree into `folder`. A file whose bytes equal the previous output's (same
-    /// sha256 in its manifest, same size on disk) is hard-linked from there instead: an
-    /// unchanged rebuild rewrites nothing. Outputs are never modified in place, so sharing an
-    /// inode with the previous build is safe.
-    static func write(_ tree: OutputTree, into folder: URL, previous: URL?) throws -> Written {
+    /// Writes the tree into `folder`, in parallel. A file whose bytes equal the previous
+    /// output's (same sha256 in its manifest, same size on disk) is hard-linked from there
+    /// instead: an unchanged rebuild rewrites nothing. Outputs are never modified in place, so
+    /// sharing an inode with the previous build is safe.
+    static func write(_ tree: OutputTree, into folder: URL, previous: URL?) async throws -> Written {
         let manager = FileManager.default
         var previousHashes: [String: String] = [:]
         if let previous, let data = manager.contents(atPath: previous.appendingPathComponent(BuildManifest.relativePath).path),
            let manifest = try? BuildManifest.decode(data) {
             for entry in manifest.files { previousHashes[entry.path] = entry.sha256 }
         }
-        var result = Written(entries: [:], written: 0, reused: 0)
-        var created: Set<String> = []
-        for path in tree.files.keys.sorted() {
-            let data = tree.files[path]!
-            let url = folder.appendingPathComponent(path)
-            let directory = url.deletingLastPathComponent().path
-            if !created.contains(directory) {
-                try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
-                created.insert(directory)
-            }
-            let digest = hexString(SHA256.hash(data: data))
-            result.entries[path] = entry(path, sha256: digest, size: data.count)
-            if let previous, previousHashes[path] == digest {
-                let old = previous.appendingPathComponent(path).path
-                var status = stat()
-                if stat(old, &status) == 0, Int(status.st_size) == data.count, link(old, url.path) == 0 {
-                    result.reused += 1
-                    continue
+        let paths = tree.files.keys.sorted()
+        for directory in Set(paths.map { (($0 as NSString).deletingLastPathComponent) }).sorted() where !directory.isEmpty {
+            try manager.createDirectory(atPath: folder.appendingPathComponent(directory).path, withIntermediateDirectories: true)
+        }
+        let hashes = previousHashes
+        let results = await concurrentMap(chunked(paths, into: ProcessInfo.processInfo.activeProcessorCount * 4)) { chunk in
+            chunk.map { path -> Result<(BuildManifest.Entry, reused: Bool), Error> in
+                let data = tree.files[path]!
+                let digest = hexString(SHA256.hash(data: data))
+                let target = folder.appendingPathComponent(path).path
+                if let previous, hashes[path] == digest {
+                    let old = previous.appendingPathComponent(path).path
+                    var status = stat()
+                    if stat(old, &status) == 0, Int(status.st_size) == data.count, link(old, target) == 0 {
+                        return .success((entry(path, sha256: digest, size: data.count), true))
+                    }
+                }
+                do {
+                    try writeFile(data, to: target)
+                    return .success((entry(path, sha256: digest, size: data.count), false))
+                } catch {
+                    return .failure(error)
                 }
             }
-            try data.write(to: url)
-            result.written += 1
+        }
+        var result = Written(entries: [:], written: 0, reused: 0)
+        for outcome in results.joined() {
+            let (entry, reused) = try outcome.get()
+            result.entries[entry.path] = entry
+            if reused { result.reused += 1 } else { result.written += 1 }
         }
         return result
     }
 
-    /// Every file of the finished folder (pages, static files and media alike); files already
-    /// hashed while writing are not read again.
-    static func manifest(of folder: URL, known: [String: BuildManifest.Entry] = [:]) throws -> BuildManifest {
-        var entries: [BuildManifest.Entry] = []
-        for path in StaticFiles.walk(folder) where path != BuildManifest.relativePath {
-            if let entry = known[path] {
-                entries.append(entry)
-                continue
+    struct WriteFailed: Error, CustomStringConvertible {
+        var path: String
+        var code: Int32
+        var description: String { "cannot write \(path): \(String(cString: strerror(code)))" }
+    }
+
+    /// A plain write without fsync: the folder is published by one rename at the end, and a
+    /// crashed build is simply run again.
+    static func writeFile(_ data: Data, to path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw WriteFailed(path: path, code: errno) }
+        defer { close(descriptor) }
+        try data.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let count = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw WriteFailed(path: path, code: errno)
+                }
+                offset += count
             }
+        }
+    }
+
+    /// The manifest: entries hashed while writing, plus the media files (hashed here).
+    static func manifest(of folder: URL, known: [String: BuildManifest.Entry], media: [String]) throws -> BuildManifest {
+        var entries = Array(known.values)
+        for path in media where known[path] == nil {
             let data = try Data(contentsOf: folder.appendingPathComponent(path), options: .mappedIfSafe)
             entries.append(entry(path, sha256: hexString(SHA256.hash(data: data)), size: data.count))
         }

@@ -88,7 +88,7 @@ public enum SiteBuild {
         let staging = try OutputWriter.prepareStaging(for: output)
         do {
             let hadOutput = FileManager.default.fileExists(atPath: output.appendingPathComponent(BuildManifest.relativePath).path)
-            let written = try OutputWriter.write(tree, into: staging, previous: hadOutput ? output : nil)
+            let written = try await OutputWriter.write(tree, into: staging, previous: hadOutput ? output : nil)
             let media = MediaPipeline(siteRoot: site.root, options: site.config.media)
             progress(.stage("Encoding media"))
             let mediaReport = try await media.process(jobs, outputRoot: staging) { done, total, path in
@@ -104,7 +104,7 @@ public enum SiteBuild {
                                 nextTransition: nextTransition(site).map(RFC3339.format))
             try FileManager.default.createDirectory(at: staging.appendingPathComponent(".dropgen"), withIntermediateDirectories: true)
             try record.encoded().write(to: staging.appendingPathComponent(Record.relativePath))
-            let manifest = try OutputWriter.manifest(of: staging, known: written.entries)
+            let manifest = try OutputWriter.manifest(of: staging, known: written.entries, media: mediaReport.files)
             try manifest.encoded().write(to: staging.appendingPathComponent(BuildManifest.relativePath))
             let report = Report(record: record, files: manifest.files.count + 1, bytes: manifest.files.reduce(0) { $0 + $1.size },
                                 filesRewritten: written.written, filesUnchanged: written.reused, mediaEncoded: mediaReport.encoded, mediaCacheHits: mediaReport.cacheHits, mediaPruned: pruned)

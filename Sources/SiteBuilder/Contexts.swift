@@ -15,6 +15,14 @@ struct Contexts: Sendable {
 
     struct TimeText: Sendable {
         var local, day, clock, iso, utc: String
+
+        init(_ date: Date, clock: LocalClock) {
+            local = clock.display(date)
+            day = clock.day(date)
+            self.clock = clock.time(date)
+            iso = clock.iso(date)
+            utc = RFC3339.format(date)
+        }
     }
 
     init(site: Site) {
@@ -26,8 +34,7 @@ struct Contexts: Sendable {
         var times: [Date: TimeText] = [:]
         for drop in visible {
             for date in [drop.opens, drop.closes, drop.priceUntil, drop.earlyAccess?.opens].compactMap({ $0 }) where times[date] == nil {
-                times[date] = TimeText(local: clock.display(date), day: clock.day(date), clock: clock.time(date), iso: clock.iso(date),
-                                       utc: RFC3339.format(date))
+                times[date] = TimeText(date, clock: clock)
             }
         }
         self.times = times
@@ -136,8 +143,7 @@ struct Contexts: Sendable {
     }
 
     func time(_ date: Date) -> [String: Any] {
-        let text = times[date] ?? TimeText(local: clock.display(date), day: clock.day(date), clock: clock.time(date),
-                                           iso: clock.iso(date), utc: RFC3339.format(date))
+        let text = times[date] ?? TimeText(date, clock: clock)
         return ["local": text.local, "day": text.day, "clock": text.clock, "iso": text.iso, "utc": text.utc]
     }
 

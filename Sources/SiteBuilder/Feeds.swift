@@ -62,11 +62,12 @@ extension Contexts {
         return xml + "</feed>\n"
     }
 
-    /// `catalog.json` (and `/creators/<id>/catalog.json` with `creator`): every public drop,
-    /// for channel bots and other tools.
-    func catalog(creator: String? = nil) -> String {
+    /// Each public drop's catalog entry by slug, encoded once: it appears in the site's catalog
+    /// and in its creator's.
+    func catalogEntries() -> [String: JSONText.Fragment] {
         let config = site.config
-        let drops: [[String: Any]] = (creator.map { dropsByCreator[$0] ?? [] } ?? visible).map { drop in
+        var entries: [String: JSONText.Fragment] = [:]
+        for drop in visible {
             var entry: [String: Any] = [
                 "slug": drop.slug, "permalink": config.absoluteURL(drop.path), "title": drop.title,
                 "creator": site.creator(drop.creatorID)?.name ?? drop.creatorID, "creator_id": drop.creatorID,
@@ -86,8 +87,15 @@ extension Contexts {
                  "starts": RFC3339.format(window.starts), "ends": RFC3339.format(window.ends)]
             }
             entry["share_text"] = shareText(drop)
-            return entry
+            // Entries sit two levels deep: catalog → drops → entry.
+            entries[drop.slug] = JSONText.Fragment(text: JSONText.encode(entry, pretty: true, level: 2))
         }
+        return entries
+    }
+
+    /// `catalog.json` and `/creators/<id>/catalog.json`: drops for channel bots and other tools.
+    func catalog(_ drops: [JSONText.Fragment]) -> String {
+        let config = site.config
         let object: [String: Any] = [
             "site": config.title, "base_url": config.baseURL, "currency": config.currency,
             "generated_at": RFC3339.format(site.now), "drops": drops,

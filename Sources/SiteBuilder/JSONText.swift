@@ -4,15 +4,22 @@ import Foundation
 /// escaped so that no user text can close a `<script>` element or start a comment. Written by
 /// hand because Foundation's serializer with sorted keys dominated build profiles.
 enum JSONText {
-    static func encode(_ object: Any, pretty: Bool = false) -> String {
+    /// JSON already encoded at the nesting level where it is placed, written as it is.
+    struct Fragment {
+        var text: String
+    }
+
+    /// `level` is the nesting depth the value will sit at, for pretty output of fragments.
+    static func encode(_ object: Any, pretty: Bool = false, level: Int = 0) -> String {
         var output = ""
         output.reserveCapacity(1024)
-        write(object, into: &output, indent: pretty ? 0 : nil)
+        write(object, into: &output, indent: pretty ? level : nil)
         return output
     }
 
     private static func write(_ value: Any, into output: inout String, indent: Int?) {
         switch value {
+        case let fragment as Fragment: output += fragment.text
         case let string as String: writeString(string, into: &output)
         case let bool as Bool: output += bool ? "true" : "false"
         case let int as Int: output += String(int)

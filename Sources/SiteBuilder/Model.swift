@@ -285,7 +285,9 @@ public struct Event: Sendable {
 
 /// A file from `static/`, with its published path (content-hashed where it is cacheable).
 public struct StaticFile: Sendable {
-    public var source: String
+    /// Path under `static/` as templates reference it, e.g. `js/countdown.js`.
+    public var name: String
+    /// Published path, content-hashed for cacheable kinds.
     public var path: String
     public var data: Data
 }

@@ -9,9 +9,8 @@ public enum Renderer {
         var assets: [String: String] = [:]
         for file in site.staticFiles {
             tree.files[file.path] = file.data
-            if file.path != file.source { assets["/" + String(file.source.split(separator: "/", maxSplits: 1).last ?? "")] = "/" + file.path }
+            if file.path != file.name { assets["/" + file.name] = "/" + file.path }
         }
-        assets = assets.filter { $0.key != $0.value }
         let contexts = Contexts(site: site)
         let renderer = PageRenderer(contexts: contexts, library: library, assets: assets)
         let pages = Page.all(in: site, tags: contexts.dropsByTag.keys.sorted(), publicDrops: contexts.visible.count)
@@ -48,10 +47,14 @@ public enum Renderer {
         tree.files["sitemap.xml"] = Data(contexts.sitemap(pages: pagePaths.filter { !aliasPaths.contains($0) }).utf8)
         tree.files["robots.txt"] = Data(contexts.robots.utf8)
         tree.files["feed.xml"] = Data(contexts.atomFeed().utf8)
-        tree.files["catalog.json"] = Data(contexts.catalog().utf8)
+        let entries = contexts.catalogEntries()
+        tree.files["catalog.json"] = Data(contexts.catalog(contexts.visible.map { entries[$0.slug]! }).utf8)
         tree.files["drops.ics"] = Data(contexts.siteCalendar().utf8)
         for drop in contexts.visible { tree.files["drops/\(drop.slug)/drop.ics"] = Data(contexts.dropCalendar(drop).utf8) }
-        for creator in site.creators { tree.files["creators/\(creator.id)/catalog.json"] = Data(contexts.catalog(creator: creator.id).utf8) }
+        for creator in site.creators {
+            let drops = (contexts.dropsByCreator[creator.id] ?? []).map { entries[$0.slug]! }
+            tree.files["creators/\(creator.id)/catalog.json"] = Data(contexts.catalog(drops).utf8)
+        }
         let redirects = contexts.redirects
         if !redirects.isEmpty { tree.files["_redirects"] = Data(redirects.utf8) }
         return (tree, pages.count)

@@ -7,8 +7,7 @@ enum StaticFiles {
     static let hashedExtensions: Set<String> = ["css", "js", "mjs", "svg", "png", "jpg", "jpeg", "webp", "avif", "gif", "woff", "woff2"]
 
     static func load(root: URL, log: inout DiagnosticLog) -> [StaticFile] {
-        var byPath: [String: (source: String, data: Data)] = [:]
-        for (relative, data) in Theme.staticFiles { byPath[relative] = ("theme:static/\(relative)", data) }
+        var byPath = Theme.staticFiles
         let folder = root.appendingPathComponent("static")
         let sitePath = root.resolvingSymlinksInPath().path
         for relative in walk(folder) {
@@ -21,11 +20,11 @@ enum StaticFiles {
                 log.add(Diagnostic(file: "static/\(relative)", message: "cannot be read"))
                 continue
             }
-            byPath[relative] = ("static/\(relative)", data)
+            byPath[relative] = data
         }
         return byPath.keys.sorted().map { relative in
-            let (source, data) = byPath[relative]!
-            return StaticFile(source: source, path: publishedPath(relative, data: data), data: data)
+            let data = byPath[relative]!
+            return StaticFile(name: relative, path: publishedPath(relative, data: data), data: data)
         }
     }
 

@@ -96,9 +96,7 @@ struct Deploys: AsyncParsableCommand {
         try await runReporting {
             let deploys = try await options.publisher(progressBar: false).deploys()
             if options.json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                writeStandardOutput(try encoder.encode(deploys) + Data("\n".utf8))
+                try printJSON(deploys)
                 return
             }
             if deploys.isEmpty {

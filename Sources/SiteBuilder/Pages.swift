@@ -1,5 +1,4 @@
 import Foundation
-import Mustache
 
 /// One HTML page of the site.
 enum Page: Sendable, Hashable {
@@ -56,7 +55,7 @@ struct PageRenderer: Sendable {
     static let homeListLimit = 12
 
     let contexts: Contexts
-    let library: MustacheLibrary
+    let library: TemplateLibrary
     /// `/js/countdown.js` → `/js/countdown.0123456789.js`: references in templates use the
     /// plain names and are rewritten to the content-hashed ones.
     let assets: [String: String]
@@ -65,15 +64,21 @@ struct PageRenderer: Sendable {
 
     func render(_ page: Page) throws(Diagnostic) -> (path: String, html: String) {
         let (template, context) = templateAndContext(page)
-        var full = context
-        full["site"] = contexts.siteContext
-        guard let html = library.render(full, withTemplate: template) else {
+        guard let html = library.render(template, context) else {
             throw Diagnostic(file: "templates/\(template).mustache", message: "not found")
         }
         return (page.outputPath(in: site), rewriteAssetReferences(html))
     }
 
-    func templateAndContext(_ page: Page) -> (String, [String: Any]) {
+    /// The template a page uses and everything it reads: the page's bytes are a function of these
+    /// (and the asset map) alone, which is what lets a rebuild skip pages whose value is unchanged.
+    func templateAndContext(_ page: Page) -> (String, TemplateValue) {
+        var (template, context) = pageContext(page)
+        context["site"] = contexts.siteContext
+        return (template, .object(context))
+    }
+
+    private func pageContext(_ page: Page) -> (String, [String: TemplateValue]) {
         let config = site.config
         let visible = contexts.visible
         switch page {
@@ -84,24 +89,26 @@ struct PageRenderer: Sendable {
                 .sorted { ($0.closes ?? .distantPast, $0.slug) > ($1.closes ?? .distantPast, $1.slug) }
             return ("home", [
                 "page": contexts.page(title: config.title, path: "/", description: config.description),
-                "live": contexts.dropList(Array(live)), "upcoming": contexts.dropList(Array(upcoming)),
-                "recently_ended": contexts.dropList(Array(ended.prefix(6))),
-                "creators": site.creators.map { contexts.creator($0) },
+                "live": contexts.dropList(live), "upcoming": contexts.dropList(upcoming),
+                "recently_ended": contexts.dropList(ended.prefix(6)),
+                "creators": .list(site.creators.map { contexts.creator($0) }),
             ])
         case .dropArchive(let number):
-            let newestFirst = Array(visible.reversed())
-            let start = (number - 1) * Page.archivePageSize
-            let slice = Array(newestFirst[min(start, newestFirst.count)..<min(start + Page.archivePageSize, newestFirst.count)])
-            let pageCount = max(1, (newestFirst.count + Page.archivePageSize - 1) / Page.archivePageSize)
+            // Newest first: page 1 ends at the last drop in opening order.
+            let end = max(0, visible.count - (number - 1) * Page.archivePageSize)
+            let slice = visible[max(0, end - Page.archivePageSize)..<end].reversed()
+            let pageCount = max(1, (visible.count + Page.archivePageSize - 1) / Page.archivePageSize)
             func url(_ n: Int) -> String { n == 1 ? "/drops/" : "/drops/page/\(n)/" }
-            var pagination: [String: Any] = ["current": number, "total": pageCount]
-            if number > 1 { pagination["previous"] = url(number - 1) }
-            if number < pageCount { pagination["next"] = url(number + 1) }
+            var pagination: TemplateValue = ["current": .int(number), "total": .int(pageCount)]
+            if number > 1 { pagination["previous"] = .string(url(number - 1)) }
+            if number < pageCount { pagination["next"] = .string(url(number + 1)) }
             return ("drops", [
                 "page": contexts.page(title: number == 1 ? "All drops · \(config.title)" : "All drops, page \(number) · \(config.title)",
                                       path: url(number), description: "Every drop, newest first."),
                 "drops": contexts.dropList(slice), "pagination": pagination,
-                "tags": contexts.dropsByTag.keys.sorted().map { ["name": $0, "url": "/tags/\($0)/", "count": contexts.dropsByTag[$0]!.count] },
+                "tags": .list(contexts.dropsByTag.keys.sorted().map {
+                    ["name": .string($0), "url": .string("/tags/\($0)/"), "count": .int(contexts.dropsByTag[$0]!.count)]
+                }),
             ])
         case .drop(let index):
             let drop = site.drops[index]
@@ -109,18 +116,18 @@ struct PageRenderer: Sendable {
                                      type: "product", image: drop.hero?.ogImage ?? drop.images.first?.variants.last,
                                      jsonLD: contexts.productJSONLD(drop))
             if let price = drop.price {
-                page["product_price"] = price.description
-                page["product_currency"] = config.currency
+                page["product_price"] = .string(price.description)
+                page["product_currency"] = .string(config.currency)
             }
-            if let poster = drop.hero?.posters.last { page["preload_image"] = "/" + poster.path }
+            if let poster = drop.hero?.posters.last { page["preload_image"] = .string("/" + poster.path) }
             if let hero = drop.hero, hero.posters.count > 1 {
-                page["preload_srcset"] = hero.posters.map { "/\($0.path) \($0.width)w" }.joined(separator: ", ")
+                page["preload_srcset"] = .string(hero.posters.map { "/\($0.path) \($0.width)w" }.joined(separator: ", "))
             }
             return ("drop", ["page": page, "drop": contexts.drop(drop, full: true)])
         case .creators:
             return ("creators", [
                 "page": contexts.page(title: "Makers · \(config.title)", path: "/creators/", description: "The makers behind the drops."),
-                "creators": site.creators.map { contexts.creator($0) },
+                "creators": .list(site.creators.map { contexts.creator($0) }),
             ])
         case .creator(let index):
             let creator = site.creators[index]
@@ -132,7 +139,7 @@ struct PageRenderer: Sendable {
         case .badges:
             return ("badges", [
                 "page": contexts.page(title: "Badges · \(config.title)", path: "/badges/", description: "How makers and buyers earn trust badges."),
-                "badges": site.badges.map { contexts.badge($0) },
+                "badges": .list(site.badges.map { contexts.badge($0) }),
             ])
         case .badge(let index):
             let badge = site.badges[index]
@@ -143,7 +150,7 @@ struct PageRenderer: Sendable {
         case .tag(let tag):
             return ("tag", [
                 "page": contexts.page(title: "#\(tag) · \(config.title)", path: "/tags/\(tag)/", description: "Drops tagged \(tag)."),
-                "tag": tag, "drops": contexts.dropList((contexts.dropsByTag[tag] ?? []).reversed()),
+                "tag": .string(tag), "drops": contexts.dropList((contexts.dropsByTag[tag] ?? []).reversed()),
             ])
         case .policy(let index):
             let policy = site.policies[index]
@@ -155,7 +162,7 @@ struct PageRenderer: Sendable {
             let drop = site.drops[target]
             var page = contexts.page(title: drop.title, path: drop.path, description: drop.summary)
             page["robots"] = "noindex"
-            return ("redirect", ["page": page, "alias": alias, "target": drop.path, "drop": contexts.drop(drop)])
+            return ("redirect", ["page": page, "alias": .string(alias), "target": .string(drop.path), "drop": contexts.drop(drop)])
         case .schedule:
             return ("schedule", [
                 "page": contexts.page(title: "Schedule · \(config.title)", path: "/schedule/", description: "When the next drops open."),
@@ -169,7 +176,7 @@ struct PageRenderer: Sendable {
             return ("trust", [
                 "page": contexts.page(title: "Trust & policies · \(config.title)", path: "/trust/",
                                       description: "Refunds, reissues, disputes, and how badges are earned."),
-                "policies": site.policies.map(contexts.policy), "badges": site.badges.map { contexts.badge($0) },
+                "policies": .list(site.policies.map(contexts.policy)), "badges": .list(site.badges.map { contexts.badge($0) }),
             ])
         case .event(let index):
             let event = site.events[index]

@@ -4,7 +4,7 @@ import Mustache
 /// Site + templates → OutputTree. Pure: reads nothing from disk beyond the Site it is given.
 public enum Renderer {
     public static func render(_ site: Site) async throws(BuildFailed) -> (tree: OutputTree, pages: Int) {
-        let library = try Templates.library(site.templates)
+        let library = try TemplateLibrary(site.templates)
         var tree = OutputTree()
         var assets: [String: String] = [:]
         for file in site.staticFiles {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where a media reference was written, so errors can point the creator at the right line.
-public struct MediaSource: Sendable, Hashable {
+public struct MediaSource: Sendable, Hashable, Codable {
     /// Site-relative path of the Markdown file, e.g. `content/drops/mug.md`.
     public var file: String
     /// Line of the key in that file, when known.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// `hero: { video, start, duration, poster_at }` from a drop's front matter.
-public struct HeroRequest: Sendable {
+public struct HeroRequest: Sendable, Codable {
     public var source: MediaSource
     /// Absolute file URL, already resolved against the drop's folder.
     public var video: URL
@@ -43,7 +43,7 @@ public struct HeroPlan: Sendable {
 }
 
 /// One entry of `images:`.
-public struct StillRequest: Sendable {
+public struct StillRequest: Sendable, Codable {
     public var source: MediaSource
     /// Absolute file URL, already resolved against the drop's folder.
     public var image: URL

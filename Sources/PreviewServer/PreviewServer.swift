@@ -31,7 +31,8 @@ public struct PreviewServer: Sendable {
     /// What happened, for the terminal.
     public enum Event: Sendable {
         case listening(host: String, port: Int)
-        case built(pages: Int, seconds: Double, changed: [String])
+        /// `rendered` of `pages` were rendered again; the rest kept their previous file.
+        case built(pages: Int, rendered: Int, seconds: Double, changed: [String])
         case failed(BuildFailed)
         case internalError(String)
     }
@@ -39,10 +40,13 @@ public struct PreviewServer: Sendable {
     let options: Options
     let report: @Sendable (Event) -> Void
     let state = PreviewState()
+    /// Parsed drop files, kept across rebuilds: an edit parses one file, not the whole site.
+    let contentCache: ContentCache
 
     public init(options: Options, report: @escaping @Sendable (Event) -> Void = { _ in }) {
         self.options = options
         self.report = report
+        self.contentCache = ContentCache.load(root: options.siteRoot.standardizedFileURL)
     }
 
     /// The HTML Cache-Control the site publishes with, so the preview answers as the edge will.
@@ -103,11 +107,11 @@ public struct PreviewServer: Sendable {
         let started = ContinuousClock.now
         do {
             let buildReport = try await SiteBuild.run(SiteBuild.Options(siteRoot: options.siteRoot, output: output,
-                                                                        now: options.now ?? Date()))
+                                                                        now: options.now ?? Date(), contentCache: contentCache))
             let site = try BuiltSite.load(folder: output)
             await state.succeeded(site)
             let elapsed = ContinuousClock.now - started
-            report(.built(pages: buildReport.record.pages, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+            report(.built(pages: buildReport.record.pages, rendered: buildReport.pagesRendered, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
                           changed: changed))
         } catch let failure as BuildFailed {
             await state.failed(failure.description)

@@ -5,6 +5,8 @@ import Foundation
 /// folder with a manifest can be published.
 public struct BuildManifest: Codable, Sendable, Equatable {
     public static let relativePath = ".dropgen/manifest.json"
+    /// Present while a build updates its output folder in place: the folder is not a whole build.
+    public static let incompleteMarker = ".dropgen/incomplete"
 
     public var version: Int
     public var files: [Entry]

@@ -34,6 +34,9 @@ public struct Publisher: Sendable {
     public static func loadManifest(buildDirectory: URL) throws -> BuildManifest {
         let url = buildDirectory.appendingPathComponent(BuildManifest.relativePath)
         guard let data = try? Data(contentsOf: url) else { throw PublishError.manifestMissing(path: url.path) }
+        if FileManager.default.fileExists(atPath: buildDirectory.appendingPathComponent(BuildManifest.incompleteMarker).path) {
+            throw PublishError.manifestInvalid(path: url.path, cause: "the build that updated this folder did not finish; run `dropgen build` again")
+        }
         let manifest: BuildManifest
         do {
             manifest = try BuildManifest.decode(data)

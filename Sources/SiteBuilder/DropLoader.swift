@@ -3,26 +3,39 @@ import MediaPipeline
 
 /// Reads one drop file into a `Drop`, with its media requests still to be planned.
 enum DropLoader {
-    struct Loaded: Sendable {
+    struct Loaded: Sendable, Codable {
         var drop: Drop
         var hero: HeroRequest?
         var heroAlt: String
-        var images: [(StillRequest, alt: String)]
+        var images: [Image]
+
+        struct Image: Sendable, Codable {
+            var request: StillRequest
+            var alt: String
+        }
     }
 
     struct Result: Sendable {
         var loaded: Loaded?
         var diagnostics: [Diagnostic]
+        /// The content-cache key of the file, when it could be read.
+        var cacheKey: String?
+        var fromCache = false
     }
 
-    static func load(_ path: String, root: URL, now: Date, config: SiteConfig) -> Result {
+    static func load(_ path: String, root: URL, now: Date, config: SiteConfig, cache: ContentCache?) -> Result {
         var log = DiagnosticLog()
         guard let data = FileManager.default.contents(atPath: root.appendingPathComponent(path).path) else {
             return Result(loaded: nil, diagnostics: [Diagnostic(file: path, message: "cannot be read")])
         }
+        let key = ContentCache.key(path: path, root: root, data: data)
+        if var cached = cache?.reusable(key) {
+            cached.drop.state = cached.drop.state(at: now, archiveAfterDays: config.archiveAfterDays)
+            return Result(loaded: cached, diagnostics: [], cacheKey: key, fromCache: true)
+        }
         guard let file = SourceFile.parse(data, path: path, log: &log) else { return Result(loaded: nil, diagnostics: log.all) }
         let loaded = parse(file, root: root, now: now, config: config, log: &log)
-        return Result(loaded: log.isEmpty ? loaded : nil, diagnostics: log.all)
+        return Result(loaded: log.isEmpty ? loaded : nil, diagnostics: log.all, cacheKey: key)
     }
 
     static func defaultSlug(for path: String) -> String {
@@ -135,25 +148,24 @@ enum DropLoader {
             }
         }
 
-        var images: [(StillRequest, alt: String)] = []
+        var images: [Loaded.Image] = []
         for image in fields.fieldsList("images", log: &log) {
             image.checkKeys(known: ["src", "alt"], required: ["src", "alt"], log: &log)
             let source = MediaSource(file: file.path, line: image.line(of: "src"), key: image.keyPath("src"))
             guard let alt = image.nonEmptyString("alt", log: &log), let src = image.nonEmptyString("src", log: &log),
                   let url = MediaPaths.resolve(src, from: file.path, root: root, source: source, log: &log) else { continue }
-            images.append((StillRequest(source: source, image: url), alt))
+            images.append(Loaded.Image(request: StillRequest(source: source, image: url), alt: alt))
         }
 
-        let state = DropState.at(now, override: statusOverride, opens: opens, closes: closes, earlyAccessOpens: earlyAccess?.opens,
-                                 remaining: remaining, archiveAfterDays: config.archiveAfterDays)
         var lines: [String: Int] = [:]
         for key in fields.keys { lines[key] = fields.line(of: key) }
-        let drop = Drop(file: file.path, slug: slug, title: title, creatorID: creator, aliases: aliases, price: price,
+        var drop = Drop(file: file.path, slug: slug, title: title, creatorID: creator, aliases: aliases, price: price,
                         compareAt: compareAt, priceUntil: fields.timestamp("price_until", log: &log), edition: edition,
                         remaining: remaining, perCustomerLimit: limit, opens: opens, closes: closes, statusOverride: statusOverride,
                         earlyAccess: earlyAccess, hero: nil, images: [], pickup: pickup.sorted { $0.starts < $1.starts },
                         policyID: fields.string("policy", log: &log), tags: tags, buyURL: buyURL,
-                        bodyHTML: Markdown.html(file.body), summary: Markdown.summary(file.body), state: state, lines: lines)
+                        bodyHTML: Markdown.html(file.body), summary: Markdown.summary(file.body), state: .draft, lines: lines)
+        drop.state = drop.state(at: now, archiveAfterDays: config.archiveAfterDays)
         return Loaded(drop: drop, hero: hero, heroAlt: heroAlt, images: images)
     }
 

@@ -39,6 +39,12 @@ public struct Transition: Sendable, Equatable {
 }
 
 extension Drop {
+    /// The state at `now`, from this drop's schedule, stock and override.
+    func state(at now: Date, archiveAfterDays: Int) -> DropState {
+        DropState.at(now, override: statusOverride, opens: opens, closes: closes, earlyAccessOpens: earlyAccess?.opens,
+                     remaining: remaining, archiveAfterDays: archiveAfterDays)
+    }
+
     /// Instants after which this drop's pages read differently (opening, closing, archiving).
     func transitions(archiveAfterDays: Int) -> [Date] {
         labeledTransitions(archiveAfterDays: archiveAfterDays).map(\.at)

@@ -51,8 +51,8 @@ enum MediaPlanning {
             }
         }
         var images: [StillMedia] = []
-        for (request, alt) in item.images {
-            switch still(request, alt: alt, media: media) {
+        for image in item.images {
+            switch still(image.request, alt: image.alt, media: media) {
             case .success(let (still, stillJobs)):
                 images.append(still)
                 jobs += stillJobs

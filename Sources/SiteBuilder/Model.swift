@@ -124,7 +124,7 @@ public enum DropState: String, Sendable, CaseIterable, Codable {
     ]
 }
 
-public struct Drop: Sendable {
+public struct Drop: Sendable, Codable {
     /// Site-relative path of the Markdown file, for errors and dependency tracking.
     public var file: String
     public var slug: String
@@ -157,14 +157,14 @@ public struct Drop: Sendable {
     public var path: String { "/drops/\(slug)/" }
 }
 
-public struct EarlyAccess: Sendable {
+public struct EarlyAccess: Sendable, Codable {
     public var opens: Date
     public var badges: [String]
     /// Where badge holders check out during early access (e.g. a code-gated link).
     public var buyURL: String?
 }
 
-public struct PickupWindow: Sendable {
+public struct PickupWindow: Sendable, Codable {
     public var location: String
     public var address: String?
     public var starts: Date
@@ -172,14 +172,14 @@ public struct PickupWindow: Sendable {
 }
 
 /// An image output the pages can reference: a path under the output root and its pixel size.
-public struct ImageRef: Sendable, Hashable {
+public struct ImageRef: Sendable, Hashable, Codable {
     public var path: String
     public var width: Int
     public var height: Int
     public var contentType: String
 }
 
-public struct VideoRef: Sendable, Hashable {
+public struct VideoRef: Sendable, Hashable, Codable {
     public var path: String
     public var width: Int
     public var height: Int
@@ -187,7 +187,7 @@ public struct VideoRef: Sendable, Hashable {
 }
 
 /// A drop's hero clip as planned: every output path and size is known before encoding.
-public struct HeroMedia: Sendable {
+public struct HeroMedia: Sendable, Codable {
     public var clips: [VideoRef]
     /// Widest first.
     public var posters: [ImageRef]
@@ -195,7 +195,7 @@ public struct HeroMedia: Sendable {
     public var alt: String
 }
 
-public struct StillMedia: Sendable {
+public struct StillMedia: Sendable, Codable {
     /// Narrowest first.
     public var variants: [ImageRef]
     public var width: Int

@@ -1,7 +1,7 @@
 import Foundation
 
 /// An amount in the site's currency, kept exactly in minor units (cents).
-public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
     public let minorUnits: Int64
 
     public init(minorUnits: Int64) { self.minorUnits = minorUnits }

@@ -45,49 +45,138 @@ public enum OutputWriter {
         var reused: Int
     }
 
-    /// Writes the tree into `folder`, in parallel. A file whose bytes equal the previous
-    /// output's (same sha256 in its manifest, same size on disk) is hard-linked from there
-    /// instead: an unchanged rebuild rewrites nothing. Outputs are never modified in place, so
-    /// sharing an inode with the previous build is safe.
-    static func write(_ tree: OutputTree, into folder: URL, previous: URL?) async throws -> Written {
-        let manager = FileManager.default
-        var previousHashes: [String: String] = [:]
-        if let previous, let data = manager.contents(atPath: previous.appendingPathComponent(BuildManifest.relativePath).path),
-           let manifest = try? BuildManifest.decode(data) {
-            for entry in manifest.files { previousHashes[entry.path] = entry.sha256 }
-        }
+    /// Writes the whole tree into a fresh folder, in parallel: a cold build.
+    static func write(_ tree: OutputTree, into folder: URL) async throws -> Written {
         let paths = tree.files.keys.sorted()
-        for directory in Set(paths.map { (($0 as NSString).deletingLastPathComponent) }).sorted() where !directory.isEmpty {
-            try manager.createDirectory(atPath: folder.appendingPathComponent(directory).path, withIntermediateDirectories: true)
-        }
-        let hashes = previousHashes
+        try makeParents(of: paths, in: folder)
         let results = await concurrentMap(chunked(paths, into: ProcessInfo.processInfo.activeProcessorCount * 4)) { chunk in
-            chunk.map { path -> Result<(BuildManifest.Entry, reused: Bool), Error> in
+            chunk.map { path -> Result<BuildManifest.Entry, Error> in
                 let data = tree.files[path]!
-                let digest = hexString(SHA256.hash(data: data))
+                return Result { try writeFile(data, to: folder.appendingPathComponent(path).path) }
+                    .map { entry(path, sha256: hexString(SHA256.hash(data: data)), size: data.count) }
+            }
+        }
+        var result = Written(entries: [:], written: 0, reused: 0)
+        for outcome in results.joined() {
+            let entry = try outcome.get()
+            result.entries[entry.path] = entry
+            result.written += 1
+        }
+        return result
+    }
+
+    /// The build an output folder holds: its manifest and page fingerprints. nil when the folder
+    /// is missing, was not written by dropgen, or holds an update that did not finish.
+    struct PreviousBuild: Sendable {
+        var folder: URL
+        var entries: [String: BuildManifest.Entry]
+        var fingerprints: PageFingerprints
+
+        static func at(_ folder: URL) -> PreviousBuild? {
+            let manager = FileManager.default
+            guard !manager.fileExists(atPath: folder.appendingPathComponent(BuildManifest.incompleteMarker).path),
+                  let data = manager.contents(atPath: folder.appendingPathComponent(BuildManifest.relativePath).path),
+                  let manifest = try? BuildManifest.decode(data) else { return nil }
+            let fingerprints = manager.contents(atPath: folder.appendingPathComponent(PageFingerprints.relativePath).path)
+                .map(PageFingerprints.decode) ?? PageFingerprints()
+            return PreviousBuild(folder: folder, entries: Dictionary(manifest.files.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a }),
+                                 fingerprints: fingerprints)
+        }
+
+        /// Whether the file is on disk as the manifest says (same size): a page deleted or
+        /// truncated by hand is rendered again even when its fingerprint matches.
+        func isIntact(_ path: String) -> Bool {
+            guard let entry = entries[path] else { return false }
+            var status = stat()
+            return stat(folder.appendingPathComponent(path).path, &status) == 0 && Int(status.st_size) == entry.size
+        }
+
+        /// Fingerprints of the pages whose files are intact.
+        func usableFingerprints() async -> PageFingerprints {
+            let paths = fingerprints.byPath.keys.sorted()
+            let intact = await concurrentMap(chunked(paths, into: ProcessInfo.processInfo.activeProcessorCount * 4)) { chunk in
+                chunk.filter { isIntact($0) }
+            }
+            var usable = PageFingerprints()
+            for path in intact.joined() { usable[path] = fingerprints[path] }
+            return usable
+        }
+    }
+
+    /// Brings the previous output up to date in place: writes only files whose bytes changed
+    /// (each through a temporary name and a rename, so a reader never sees half a file), keeps
+    /// `reused` pages and `keep` files as they are, and removes what the build no longer makes.
+    /// `.dropgen/incomplete` marks the folder while this runs; the next build starts over cold
+    /// and `publish` refuses it, should the process die half-way.
+    static func update(_ tree: OutputTree, reused: Set<String>, keep: Set<String>, previous: PreviousBuild) async throws -> Written {
+        let folder = previous.folder
+        try markIncomplete(folder)
+        let paths = tree.files.keys.sorted()
+        try makeParents(of: paths.filter { previous.entries[$0] == nil }, in: folder)
+        let results = await concurrentMap(chunked(paths, into: ProcessInfo.processInfo.activeProcessorCount * 4)) { chunk in
+            chunk.map { path -> Result<(BuildManifest.Entry, changed: Bool), Error> in
+                let data = tree.files[path]!
+                let written = entry(path, sha256: hexString(SHA256.hash(data: data)), size: data.count)
+                if previous.entries[path]?.sha256 == written.sha256, previous.isIntact(path) { return .success((written, false)) }
                 let target = folder.appendingPathComponent(path).path
-                if let previous, hashes[path] == digest {
-                    let old = previous.appendingPathComponent(path).path
-                    var status = stat()
-                    if stat(old, &status) == 0, Int(status.st_size) == data.count, link(old, target) == 0 {
-                        return .success((entry(path, sha256: digest, size: data.count), true))
-                    }
-                }
-                do {
-                    try writeFile(data, to: target)
-                    return .success((entry(path, sha256: digest, size: data.count), false))
-                } catch {
-                    return .failure(error)
+                let temporary = target + ".dropgen-new"
+                return Result {
+                    try writeFile(data, to: temporary)
+                    guard rename(temporary, target) == 0 else { throw WriteFailed(path: target, code: errno) }
+                    return (written, true)
                 }
             }
         }
         var result = Written(entries: [:], written: 0, reused: 0)
         for outcome in results.joined() {
-            let (entry, reused) = try outcome.get()
+            let (entry, changed) = try outcome.get()
             result.entries[entry.path] = entry
-            if reused { result.reused += 1 } else { result.written += 1 }
+            if changed { result.written += 1 } else { result.reused += 1 }
+        }
+        for path in reused.union(keep) {
+            result.entries[path] = previous.entries[path]
+        }
+        result.reused += reused.count
+        for path in previous.entries.keys.sorted() where result.entries[path] == nil {
+            try removeFile(path, in: folder)
         }
         return result
+    }
+
+    static func markIncomplete(_ folder: URL) throws {
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent(".dropgen"), withIntermediateDirectories: true)
+        try writeFile(Data(), to: folder.appendingPathComponent(BuildManifest.incompleteMarker).path)
+    }
+
+    static func markComplete(_ folder: URL) {
+        unlink(folder.appendingPathComponent(BuildManifest.incompleteMarker).path)
+    }
+
+    /// Writes small bookkeeping files (`.dropgen/…`) through a temporary name, and only when
+    /// their bytes changed.
+    static func replace(_ relativePath: String, in folder: URL, with data: Data) throws {
+        let target = folder.appendingPathComponent(relativePath).path
+        if FileManager.default.contents(atPath: target) == data { return }
+        try writeFile(data, to: target + ".dropgen-new")
+        guard rename(target + ".dropgen-new", target) == 0 else { throw WriteFailed(path: target, code: errno) }
+    }
+
+    /// Removes a file the build no longer makes, and the folders that leaves empty.
+    private static func removeFile(_ path: String, in folder: URL) throws {
+        guard unlink(folder.appendingPathComponent(path).path) == 0 || errno == ENOENT else {
+            throw WriteFailed(path: folder.appendingPathComponent(path).path, code: errno)
+        }
+        var parent = (path as NSString).deletingLastPathComponent
+        while !parent.isEmpty, rmdir(folder.appendingPathComponent(parent).path) == 0 {
+            parent = (parent as NSString).deletingLastPathComponent
+        }
+    }
+
+    private static func makeParents(of paths: [String], in folder: URL) throws {
+        let manager = FileManager.default
+        for directory in Set(paths.map { ($0 as NSString).deletingLastPathComponent }).sorted() where !directory.isEmpty {
+            try manager.createDirectory(atPath: folder.appendingPathComponent(directory).path, withIntermediateDirectories: true)
+        }
     }
 
     struct WriteFailed: Error, CustomStringConvertible {

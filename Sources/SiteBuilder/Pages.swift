@@ -62,12 +62,11 @@ struct PageRenderer: Sendable {
 
     var site: Site { contexts.site }
 
-    func render(_ page: Page) throws(Diagnostic) -> (path: String, html: String) {
-        let (template, context) = templateAndContext(page)
+    func render(_ template: String, _ context: TemplateValue) throws(Diagnostic) -> String {
         guard let html = library.render(template, context) else {
             throw Diagnostic(file: "templates/\(template).mustache", message: "not found")
         }
-        return (page.outputPath(in: site), rewriteAssetReferences(html))
+        return rewriteAssetReferences(html)
     }
 
     /// The template a page uses and everything it reads: the page's bytes are a function of these

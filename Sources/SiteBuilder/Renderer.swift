@@ -1,9 +1,22 @@
+import Crypto
 import Foundation
-import Mustache
 
 /// Site + templates → OutputTree. Pure: reads nothing from disk beyond the Site it is given.
 public enum Renderer {
-    public static func render(_ site: Site) async throws(BuildFailed) -> (tree: OutputTree, pages: Int) {
+    public struct Rendered: Sendable {
+        /// Every output except the pages carried over from the previous build.
+        public var tree: OutputTree
+        public var pages: Int
+        /// Each page's fingerprint: the hash of its template set, asset map and template value.
+        public var fingerprints: PageFingerprints
+        /// Pages whose fingerprint matched the previous build's: not rendered, their previous
+        /// file stands.
+        public var reused: Set<String>
+    }
+
+    /// Renders every page whose fingerprint differs from `previous` (all of them when it is
+    /// empty); the others are listed in `reused`.
+    public static func render(_ site: Site, previous: PageFingerprints = PageFingerprints()) async throws(BuildFailed) -> Rendered {
         let library = try TemplateLibrary(site.templates)
         var tree = OutputTree()
         var assets: [String: String] = [:]
@@ -14,32 +27,52 @@ public enum Renderer {
         let contexts = Contexts(site: site)
         let renderer = PageRenderer(contexts: contexts, library: library, assets: assets)
         let pages = Page.all(in: site, tags: contexts.dropsByTag.keys.sorted(), publicDrops: contexts.visible.count)
+        let inputs = PageFingerprints.sharedInputs(templates: site.templates, assets: assets)
 
+        enum Outcome: Sendable {
+            case rendered(path: String, html: String, fingerprint: String)
+            case reused(path: String, fingerprint: String)
+            case failed(Diagnostic)
+        }
         // Chunks keep per-task overhead small for large sites while using every core.
         let chunks = chunked(pages, into: ProcessInfo.processInfo.activeProcessorCount * 4)
-        let results = await concurrentMap(chunks) { chunk -> [Result<(String, String), Diagnostic>] in
-            chunk.map { page -> Result<(String, String), Diagnostic> in
+        let results = await concurrentMap(chunks) { chunk -> [Outcome] in
+            chunk.map { page -> Outcome in
+                let path = page.outputPath(in: site)
+                let (template, context) = renderer.templateAndContext(page)
+                let fingerprint = PageFingerprints.fingerprint(shared: inputs, template: template, value: context)
+                if previous[path] == fingerprint { return .reused(path: path, fingerprint: fingerprint) }
                 do throws(Diagnostic) {
-                    let (path, html) = try renderer.render(page)
+                    let html = try renderer.render(template, context)
                     if case .drop(let index) = page, let problem = Consistency.check(html, drop: site.drops[index], site: site) {
-                        return .failure(problem)
+                        return .failed(problem)
                     }
-                    return .success((path, html))
+                    return .rendered(path: path, html: html, fingerprint: fingerprint)
                 } catch {
-                    return .failure(error)
+                    return .failed(error)
                 }
             }
         }
         var diagnostics: [Diagnostic] = []
         var pagePaths: [String] = []
+        var fingerprints = PageFingerprints()
+        var reused: Set<String> = []
         for result in results.joined() {
+            let path: String
             switch result {
-            case .success(let (path, html)):
+            case .rendered(let rendered, let html, let fingerprint):
+                path = rendered
                 tree.files[path] = Data(html.utf8)
-                if path != "404.html" { pagePaths.append("/" + (path.hasSuffix("index.html") ? String(path.dropLast(10)) : path)) }
-            case .failure(let diagnostic):
+                fingerprints[path] = fingerprint
+            case .reused(let carried, let fingerprint):
+                path = carried
+                reused.insert(path)
+                fingerprints[path] = fingerprint
+            case .failed(let diagnostic):
                 diagnostics.append(diagnostic)
+                continue
             }
+            if path != "404.html" { pagePaths.append("/" + (path.hasSuffix("index.html") ? String(path.dropLast(10)) : path)) }
         }
         if !diagnostics.isEmpty { throw BuildFailed(diagnostics) }
 
@@ -57,7 +90,7 @@ public enum Renderer {
         }
         let redirects = contexts.redirects
         if !redirects.isEmpty { tree.files["_redirects"] = Data(redirects.utf8) }
-        return (tree, pages.count)
+        return Rendered(tree: tree, pages: pages.count, fingerprints: fingerprints, reused: reused)
     }
 }
 

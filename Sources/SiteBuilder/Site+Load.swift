@@ -13,7 +13,10 @@ extension Site {
     /// Reads and checks the whole site. Every problem found is reported together.
     /// Without `planMedia`, media references are checked for existence only (no probing), and
     /// drops carry no media: enough for questions about the schedule.
-    public static func load(root: URL, now: Date, media: MediaPipeline? = nil, planMedia: Bool = true) async throws(BuildFailed) -> (Site, [MediaJob]) {
+    /// With a `cache`, drop files parsed before are taken from it, and it is left holding exactly
+    /// this site's drop files.
+    public static func load(root: URL, now: Date, media: MediaPipeline? = nil, planMedia: Bool = true,
+                            cache: ContentCache? = nil) async throws(BuildFailed) -> (Site, [MediaJob]) {
         let root = root.standardizedFileURL
         var log = DiagnosticLog()
         guard let config = SiteConfig.load(root: root, log: &log) else { throw BuildFailed(log.all) }
@@ -21,7 +24,7 @@ extension Site {
         let media = media ?? MediaPipeline(siteRoot: root, options: config.media)
 
         async let parsedDrops = concurrentMap(chunked(files.drops, into: 8)) { chunk in
-            chunk.map { DropLoader.load($0, root: root, now: now, config: config) }
+            chunk.map { DropLoader.load($0, root: root, now: now, config: config, cache: cache) }
         }
         var creators: [Creator] = [], badges: [Badge] = [], policies: [Policy] = [], events: [Event] = []
         var avatarRequests: [(Int, StillRequest, String)] = []
@@ -44,10 +47,16 @@ extension Site {
         let data = MarketData.load(root: root, log: &log)
         computeBadges(&badges, data: data, creators: creators, now: now, log: &log)
         var loaded: [DropLoader.Loaded] = []
+        var current: [String: DropLoader.Loaded] = [:], parsed = 0
         for result in await parsedDrops.joined() {
             log.add(contentsOf: result.diagnostics)
-            if let drop = result.loaded { loaded.append(drop) }
+            if !result.fromCache { parsed += 1 }
+            if let drop = result.loaded {
+                loaded.append(drop)
+                if let key = result.cacheKey { current[key] = drop }
+            }
         }
+        cache?.replace(with: current, parsed: parsed)
         checkReferences(drops: loaded.map(\.drop), creators: creators, badges: badges, policies: policies, log: &log)
         let slugs = Set(loaded.map(\.drop.slug))
         for event in events {

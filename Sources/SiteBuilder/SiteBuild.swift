@@ -12,14 +12,18 @@ public enum SiteBuild {
         /// Remove cached media that this build no longer references.
         public var pruneCache: Bool
         public var progress: (@Sendable (Progress) -> Void)?
+        /// Parsed drop files to reuse; by default the site's `.dropgen-cache/content.json`.
+        /// `dropgen serve` passes one it keeps in memory.
+        public var contentCache: ContentCache?
 
         public init(siteRoot: URL, output: URL? = nil, now: Date, pruneCache: Bool = false,
-                    progress: (@Sendable (Progress) -> Void)? = nil) {
+                    progress: (@Sendable (Progress) -> Void)? = nil, contentCache: ContentCache? = nil) {
             self.siteRoot = siteRoot
             self.output = output
             self.now = now
             self.pruneCache = pruneCache
             self.progress = progress
+            self.contentCache = contentCache
         }
     }
 
@@ -56,6 +60,10 @@ public enum SiteBuild {
         public var record: Record
         public var files: Int
         public var bytes: Int
+        /// Pages rendered by this build; the others kept their previous file (same fingerprint).
+        public var pagesRendered: Int
+        /// Drop files parsed by this build; the others came from the content cache.
+        public var dropsParsed: Int
         /// Pages and static files whose bytes changed since the previous output, and those that
         /// were carried over untouched.
         public var filesRewritten: Int
@@ -66,6 +74,8 @@ public enum SiteBuild {
 
         enum CodingKeys: String, CodingKey {
             case record = "build", files, bytes
+            case pagesRendered = "pages_rendered"
+            case dropsParsed = "drops_parsed"
             case filesRewritten = "files_rewritten"
             case filesUnchanged = "files_unchanged"
             case mediaEncoded = "media_encoded"
@@ -77,37 +87,52 @@ public enum SiteBuild {
     public static func run(_ options: Options) async throws -> Report {
         let progress = options.progress ?? { _ in }
         progress(.stage("Loading content"))
-        let (site, jobs) = try await Site.load(root: options.siteRoot, now: options.now)
-        progress(.stage("Rendering pages"))
-        let (tree, pageCount) = try await Renderer.render(site)
-
+        let cache = options.contentCache ?? ContentCache.load(root: options.siteRoot)
+        let (site, jobs) = try await Site.load(root: options.siteRoot, now: options.now, cache: cache)
         let output = (options.output ?? site.root.appendingPathComponent("public")).standardizedFileURL
         guard !isSameOrAncestor(output, of: site.root) else {
             throw OutputWriter.Refused(description: "the output folder \(output.path) would replace the site itself; choose another --out")
         }
-        let staging = try OutputWriter.prepareStaging(for: output)
-        do {
-            let hadOutput = FileManager.default.fileExists(atPath: output.appendingPathComponent(BuildManifest.relativePath).path)
-            let written = try await OutputWriter.write(tree, into: staging, previous: hadOutput ? output : nil)
-            let media = MediaPipeline(siteRoot: site.root, options: site.config.media)
+        let previous = OutputWriter.PreviousBuild.at(output)
+        progress(.stage("Rendering pages"))
+        let rendered = try await Renderer.render(site, previous: await previous?.usableFingerprints() ?? PageFingerprints())
+        let media = MediaPipeline(siteRoot: site.root, options: site.config.media)
+        var counts: [String: Int] = [:]
+        for drop in site.drops { counts[drop.state.rawValue, default: 0] += 1 }
+        let record = Record(now: RFC3339.format(site.now), pages: rendered.pages, drops: counts,
+                            nextTransition: nextTransition(site).map(RFC3339.format))
+
+        /// Media, then the bookkeeping files, into `folder`, whose pages and static files are written.
+        func finish(_ written: OutputWriter.Written, in folder: URL, mediaJobs: [MediaJob]) async throws -> Report {
             progress(.stage("Encoding media"))
-            let mediaReport = try await media.process(jobs, outputRoot: staging) { done, total, path in
+            let mediaReport = try await media.process(mediaJobs, outputRoot: folder) { done, total, path in
                 progress(.media(done: done, total: total, path: path))
             }
-            var pruned = 0
-            if options.pruneCache {
-                pruned = try media.pruneCache(keeping: Set(jobs.map(\.outputPath))).count
-            }
-            var counts: [String: Int] = [:]
-            for drop in site.drops { counts[drop.state.rawValue, default: 0] += 1 }
-            let record = Record(now: RFC3339.format(site.now), pages: pageCount, drops: counts,
-                                nextTransition: nextTransition(site).map(RFC3339.format))
-            try FileManager.default.createDirectory(at: staging.appendingPathComponent(".dropgen"), withIntermediateDirectories: true)
-            try record.encoded().write(to: staging.appendingPathComponent(Record.relativePath))
-            let manifest = try OutputWriter.manifest(of: staging, known: written.entries, media: mediaReport.files)
-            try manifest.encoded().write(to: staging.appendingPathComponent(BuildManifest.relativePath))
-            let report = Report(record: record, files: manifest.files.count + 1, bytes: manifest.files.reduce(0) { $0 + $1.size },
-                                filesRewritten: written.written, filesUnchanged: written.reused, mediaEncoded: mediaReport.encoded, mediaCacheHits: mediaReport.cacheHits, mediaPruned: pruned)
+            let pruned = options.pruneCache ? try media.pruneCache(keeping: Set(jobs.map(\.outputPath))).count : 0
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent(".dropgen"), withIntermediateDirectories: true)
+            let manifest = try OutputWriter.manifest(of: folder, known: written.entries, media: mediaReport.files)
+            try OutputWriter.replace(BuildManifest.relativePath, in: folder, with: try manifest.encoded())
+            try OutputWriter.replace(PageFingerprints.relativePath, in: folder, with: rendered.fingerprints.encoded())
+            try OutputWriter.replace(Record.relativePath, in: folder, with: try record.encoded())
+            try? cache.save(root: site.root)
+            return Report(record: record, files: manifest.files.count + 1, bytes: manifest.files.reduce(0) { $0 + $1.size },
+                          pagesRendered: rendered.pages - rendered.reused.count, dropsParsed: cache.parsedByLastLoad, filesRewritten: written.written,
+                          filesUnchanged: written.reused, mediaEncoded: mediaReport.encoded, mediaCacheHits: mediaReport.cacheHits,
+                          mediaPruned: pruned)
+        }
+
+        if let previous {
+            // Media outputs are content-addressed: one already in place is already right.
+            let keep = Set(jobs.map(\.outputPath).filter { previous.isIntact($0) })
+            let written = try await OutputWriter.update(rendered.tree, reused: rendered.reused, keep: keep, previous: previous)
+            let report = try await finish(written, in: output, mediaJobs: jobs.filter { !keep.contains($0.outputPath) })
+            OutputWriter.markComplete(output)
+            return report
+        }
+        let staging = try OutputWriter.prepareStaging(for: output)
+        do {
+            let written = try await OutputWriter.write(rendered.tree, into: staging)
+            let report = try await finish(written, in: staging, mediaJobs: jobs)
             try OutputWriter.swap(staging: staging, onto: output)
             return report
         } catch {

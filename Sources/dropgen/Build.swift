@@ -35,7 +35,8 @@ struct Build: AsyncParsableCommand {
         } else {
             let output = out ?? siteOptions.root.appendingPathComponent("public").path
             let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
-            print("Built \(report.record.pages) pages, \(report.files) files (\(formatBytes(report.bytes))) into \(output) in \(seconds) s; "
+            let rendered = report.pagesRendered == report.record.pages ? "" : " (\(report.pagesRendered) rendered, the rest unchanged)"
+            print("Built \(report.record.pages) pages\(rendered), \(report.files) files (\(formatBytes(report.bytes))) into \(output) in \(seconds) s; "
                   + "\(report.filesRewritten) rewritten, \(report.filesUnchanged) unchanged.")
             print("Media: \(report.mediaEncoded) encoded, \(report.mediaCacheHits) from cache\(report.mediaPruned > 0 ? ", \(report.mediaPruned) pruned" : "").")
             if let next = report.record.nextTransition { print("Next drop state change: \(next) (run `dropgen build` again then).") }

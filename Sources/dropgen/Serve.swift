@@ -42,9 +42,11 @@ struct Serve: AsyncParsableCommand {
             switch event {
             case .listening(let host, let port):
                 say("Serving \(options.siteRoot.path) at http://\(host):\(port)/ — edits rebuild and reload. Ctrl-C stops.")
-            case .built(let pages, let seconds, let changed):
+            case .built(let pages, let rendered, let seconds, let changed):
                 let what = changed.isEmpty ? "" : " after " + (changed.count <= 3 ? changed.joined(separator: ", ") : "\(changed.count) changes")
-                say("Built \(pages) pages in \(String(format: "%.2f", seconds)) s\(what).")
+                let time = String(format: "%.2f", seconds)
+                say(rendered == pages ? "Built \(pages) pages in \(time) s\(what)."
+                    : "Rendered \(rendered) of \(pages) pages in \(time) s\(what); the rest were unchanged.")
             case .failed(let failure):
                 printError(failure.diagnostics.map(\.description).joined(separator: "\n")
                            + "\nThe build failed; the browser shows these errors until they are fixed.")

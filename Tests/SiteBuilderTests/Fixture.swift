@@ -112,7 +112,7 @@ final class Fixture: Sendable {
         var files: [String: Data] = [:]
         for path in StaticFiles.walk(base) { files[path] = try Data(contentsOf: base.appendingPathComponent(path)) }
         // Hidden folders (.dropgen) are skipped by walk; add them explicitly.
-        for path in [".dropgen/manifest.json", ".dropgen/build.json"] {
+        for path in [".dropgen/manifest.json", ".dropgen/build.json", ".dropgen/pages"] {
             if let data = FileManager.default.contents(atPath: base.appendingPathComponent(path).path) { files[path] = data }
         }
         return files

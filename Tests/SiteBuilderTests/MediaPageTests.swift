@@ -43,8 +43,12 @@ import Testing
         let entry = try #require(manifest.files.first { $0.path == clip.1 })
         #expect(entry.hashed && entry.cacheClass == .immutable && entry.contentType == "video/mp4")
 
+        // Into the same output, media already in place stays: nothing encoded or copied.
         let again = try await fixture.build()
-        #expect(again.mediaEncoded == 0 && again.mediaCacheHits == report.mediaEncoded)
+        #expect(again.mediaEncoded == 0 && again.mediaCacheHits == 0 && again.filesRewritten == 0)
+        // Into a fresh output, every file comes from the media cache.
+        let fresh = try await fixture.build(out: "public-2")
+        #expect(fresh.mediaEncoded == 0 && fresh.mediaCacheHits == report.mediaEncoded)
     }
 
     @Test func mediaErrorsNameTheDropFileAndKey() async throws {

@@ -1,0 +1,61 @@
+import Crypto
+import Foundation
+
+/// Each page's fingerprint, kept in the output folder as `.dropgen/pages` by the build that
+/// wrote it. A page's bytes are a pure function of the template set, the asset map and the
+/// page's template value, so a fingerprint (their hash) that matches the previous build's means
+/// the previous file is still right and the page need not be rendered.
+///
+/// This is the build's dependency graph in content-addressed form: a drop's edit reaches exactly
+/// the pages whose values include something of it (its page, its creator's page, the archive
+/// page and tag pages listing it, the home page while it is featured), and a template edit
+/// reaches every page.
+public struct PageFingerprints: Sendable, Equatable {
+    static let relativePath = ".dropgen/pages"
+    /// Bumped whenever rendering changes in a way the value does not show.
+    static let format = "dropgen-pages-1"
+
+    private(set) var byPath: [String: String] = [:]
+
+    public init() {}
+
+    public var count: Int { byPath.count }
+
+    subscript(path: String) -> String? {
+        get { byPath[path] }
+        set { byPath[path] = newValue }
+    }
+
+    /// The part every fingerprint shares: rendering version, every template, the asset map.
+    static func sharedInputs(templates: [String: String], assets: [String: String]) -> String {
+        TemplateValue.list([.string(format), .object(templates.mapValues { .string($0) }), .object(assets.mapValues { .string($0) })])
+            .digest()
+    }
+
+    static func fingerprint(shared: String, template: String, value: TemplateValue) -> String {
+        var hasher = SHA256()
+        TemplateValue.string(shared).feed(into: &hasher)
+        TemplateValue.string(template).feed(into: &hasher)
+        value.feed(into: &hasher)
+        return hexString(hasher.finalize())
+    }
+
+    /// One `<fingerprint> <path>` line per page, sorted by path.
+    func encoded() -> Data {
+        var text = Self.format + "\n"
+        for path in byPath.keys.sorted() { text += "\(byPath[path]!) \(path)\n" }
+        return Data(text.utf8)
+    }
+
+    /// The fingerprints of a previous build; empty when the file is missing or of another format.
+    static func decode(_ data: Data) -> PageFingerprints {
+        var result = PageFingerprints()
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
+        guard lines.first == Substring(format) else { return result }
+        for line in lines.dropFirst() {
+            guard let space = line.firstIndex(of: " ") else { return PageFingerprints() }
+            result.byPath[String(line[line.index(after: space)...])] = String(line[..<space])
+        }
+        return result
+    }
+}

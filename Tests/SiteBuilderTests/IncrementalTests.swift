@@ -1,0 +1,125 @@
+import Foundation
+import Publisher
+import Testing
+@testable import SiteBuilder
+
+/// Rebuilds into an existing output: only changed pages are rendered, only changed files are
+/// written, and the result is always byte for byte what a cold build gives.
+@Suite struct IncrementalTests {
+    /// Three drops by two makers with distinct tags, so an edit's reach is visible.
+    static func site() throws -> Fixture {
+        try Fixture.site([
+            "content/creators/ole.md": "---\nname: Ole\n---\nPrints.\n",
+            "content/drops/cups.md": Fixture.drop(title: "Cups").replacingOccurrences(of: "tags: [ceramics]", with: "tags: [cups]"),
+            "content/drops/prints.md": Fixture.drop(title: "Prints").replacingOccurrences(of: "tags: [ceramics]", with: "tags: [paper]")
+                .replacingOccurrences(of: "creator: mara", with: "creator: ole"),
+        ])
+    }
+
+    static func inode(_ fixture: Fixture, _ path: String) throws -> Int {
+        try FileManager.default.attributesOfItem(atPath: fixture.root.appendingPathComponent(path).path)[.systemFileNumber] as! Int
+    }
+
+    @Test func unchangedSiteRendersNothingParsesNothingAndWritesNothing() async throws {
+        let fixture = try Self.site()
+        let cold = try await fixture.build()
+        #expect(cold.pagesRendered == cold.record.pages && cold.dropsParsed == 3)
+        let before = try fixture.snapshot()
+        let again = try await fixture.build()
+        #expect(again.pagesRendered == 0 && again.dropsParsed == 0 && again.filesRewritten == 0)
+        #expect(try fixture.snapshot() == before)
+    }
+
+    /// The test: an edit of one drop, then the same build from scratch.
+    @Test func editOfOneDropRerendersItsPagesAndMatchesAColdBuild() async throws {
+        let fixture = try Self.site()
+        let cold = try await fixture.build()
+        let printsPage = try Self.inode(fixture, "public/drops/prints/index.html")
+        try fixture.write("content/drops/cups.md", Fixture.drop(title: "Cups", body: "Twelve cups, now glazed.")
+            .replacingOccurrences(of: "tags: [ceramics]", with: "tags: [cups]").replacingOccurrences(of: "remaining: 7", with: "remaining: 6"))
+        let edited = try await fixture.build()
+        #expect(edited.dropsParsed == 1)
+        // The cup page, its maker's page, its tag, the archive and home, schedule, pickups: not the print pages.
+        #expect(edited.pagesRendered > 1 && edited.pagesRendered < cold.record.pages / 2, "rendered \(edited.pagesRendered) of \(cold.record.pages)")
+        #expect(try Self.inode(fixture, "public/drops/prints/index.html") == printsPage)
+        #expect(try fixture.read("public/drops/cups/index.html").contains("Twelve cups, now glazed."))
+        try await fixture.build(out: "cold")
+        #expect(try fixture.snapshot("public") == (try fixture.snapshot("cold")))
+    }
+
+    @Test func removedDropLeavesNoPagesBehind() async throws {
+        let fixture = try Self.site()
+        try await fixture.build()
+        try FileManager.default.removeItem(at: fixture.root.appendingPathComponent("content/drops/prints.md"))
+        try await fixture.build()
+        #expect(!FileManager.default.fileExists(atPath: fixture.root.appendingPathComponent("public/drops/prints").path))
+        #expect(!FileManager.default.fileExists(atPath: fixture.root.appendingPathComponent("public/tags/paper").path))
+        try await fixture.build(out: "cold")
+        #expect(try fixture.snapshot("public") == (try fixture.snapshot("cold")))
+    }
+
+    @Test func templateEditRerendersEveryPage() async throws {
+        let fixture = try Self.site()
+        let cold = try await fixture.build()
+        try fixture.write("templates/footer.mustache", "<footer>Market every Saturday</footer>")
+        let edited = try await fixture.build()
+        #expect(edited.pagesRendered == cold.record.pages && edited.dropsParsed == 0)
+        #expect(try fixture.read("public/drops/prints/index.html").contains("Market every Saturday"))
+    }
+
+    @Test func clockMovingPastAnOpeningRerendersThatDrop() async throws {
+        let fixture = try Self.site()
+        try await fixture.build(now: RFC3339.parse("2026-12-04T12:00:00+01:00")!)
+        #expect(try fixture.read("public/drops/cups/index.html").contains("data-state=\"scheduled\""))
+        let opened = try await fixture.build(now: RFC3339.parse("2026-12-04T19:00:00+01:00")!)
+        #expect(opened.dropsParsed == 0 && opened.pagesRendered > 0)
+        #expect(try fixture.read("public/drops/cups/index.html").contains("data-state=\"live\""))
+        try await fixture.build(now: RFC3339.parse("2026-12-04T19:00:00+01:00")!, out: "cold")
+        #expect(try fixture.snapshot("public") == (try fixture.snapshot("cold")))
+    }
+
+    @Test func pageDeletedByHandIsRenderedAgain() async throws {
+        let fixture = try Self.site()
+        try await fixture.build()
+        try FileManager.default.removeItem(at: fixture.root.appendingPathComponent("public/drops/cups/index.html"))
+        let again = try await fixture.build()
+        #expect(again.pagesRendered == 1)
+        try await fixture.build(out: "cold")
+        #expect(try fixture.snapshot("public") == (try fixture.snapshot("cold")))
+    }
+
+    /// A build that died while updating leaves its marker: publish refuses the folder and the
+    /// next build starts over from scratch.
+    @Test func unfinishedUpdateIsRefusedByPublishAndRebuiltCold() async throws {
+        let fixture = try Self.site()
+        let cold = try await fixture.build()
+        try fixture.write("public/" + BuildManifest.incompleteMarker, "")
+        #expect(throws: PublishError.self) { try Publisher.loadManifest(buildDirectory: fixture.root.appendingPathComponent("public")) }
+        let again = try await fixture.build()
+        #expect(again.pagesRendered == cold.record.pages)
+        #expect(!FileManager.default.fileExists(atPath: fixture.root.appendingPathComponent("public/" + BuildManifest.incompleteMarker).path))
+        _ = try Publisher.loadManifest(buildDirectory: fixture.root.appendingPathComponent("public"))
+    }
+
+    /// A cached parse never hides a problem: the media a cached drop names is checked again.
+    @Test func cachedDropWhoseImageWasDeletedReportsIt() async throws {
+        let fixture = try Fixture.site(["content/drops/mugs.md": Fixture.drop("images: [{ src: photo.png, alt: Four mugs }]")])
+        try MediaPageTests.ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=320x200", "-frames:v", "1",
+                                   fixture.root.appendingPathComponent("content/drops/photo.png").path])
+        try await fixture.build()
+        try FileManager.default.removeItem(at: fixture.root.appendingPathComponent("content/drops/photo.png"))
+        let errors = try await fixture.errors()
+        #expect(errors.count == 1 && errors[0].hasPrefix("content/drops/mugs.md:14: images[0].src:"), "\(errors)")
+    }
+
+    @Test func contentCacheSurvivesAcrossRunsAndForgetsDeletedFiles() async throws {
+        let fixture = try Self.site()
+        try await fixture.build()
+        let cache = ContentCache.load(root: fixture.root)
+        #expect(cache.count == 3)
+        try FileManager.default.removeItem(at: fixture.root.appendingPathComponent("content/drops/prints.md"))
+        let after = try await fixture.build()
+        #expect(after.dropsParsed == 0)
+        #expect(ContentCache.load(root: fixture.root).count == 2)
+    }
+}

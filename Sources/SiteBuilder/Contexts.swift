@@ -62,7 +62,7 @@ struct Contexts: Sendable {
 
     /// The page frame shared by every template: canonical URL, description, social tags.
     func page(title: String, path: String, description: String, type: String = "website", image: ImageRef? = nil,
-              jsonLD: Any? = nil) -> TemplateValue {
+              jsonLD: JSONValue? = nil) -> TemplateValue {
         var page: TemplateValue = [
             "title": .string(title), "path": .string(path), "canonical": .string(site.config.absoluteURL(path)),
             "description": .string(description.isEmpty ? site.config.description : description), "og_type": .string(type),
@@ -152,6 +152,9 @@ struct Contexts: Sendable {
         case (nil, nil): return nil
         }
     }
+
+    /// `2026-12-04T18:00:00+01:00`, formatted once per instant.
+    func iso(_ date: Date) -> String { times[date]?.iso ?? clock.iso(date) }
 
     func time(_ date: Date) -> TemplateValue {
         let text = times[date] ?? TimeText(date, clock: clock)

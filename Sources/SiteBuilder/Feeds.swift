@@ -64,41 +64,38 @@ extension Contexts {
 
     /// Each public drop's catalog entry by slug, encoded once: it appears in the site's catalog
     /// and in its creator's.
-    func catalogEntries() -> [String: JSONText.Fragment] {
+    func catalogEntries() -> [String: JSONValue] {
         let config = site.config
-        var entries: [String: JSONText.Fragment] = [:]
+        var entries: [String: JSONValue] = [:]
         for drop in visible {
-            var entry: [String: Any] = [
-                "slug": drop.slug, "permalink": config.absoluteURL(drop.path), "title": drop.title,
-                "creator": site.creator(drop.creatorID)?.name ?? drop.creatorID, "creator_id": drop.creatorID,
-                "currency": config.currency, "state": drop.state.rawValue,
-                "availability": drop.state.availability(remaining: drop.remaining, edition: drop.edition),
-                "tags": drop.tags,
+            let entry: JSONValue = [
+                "slug": .string(drop.slug), "permalink": .string(config.absoluteURL(drop.path)), "title": .string(drop.title),
+                "creator": .string(site.creator(drop.creatorID)?.name ?? drop.creatorID), "creator_id": .string(drop.creatorID),
+                "currency": .string(config.currency), "state": .string(drop.state.rawValue),
+                "availability": .string(drop.state.availability(remaining: drop.remaining, edition: drop.edition)),
+                "tags": .array(drop.tags.map(JSONValue.string)),
+                "price": JSONValue(drop.price?.description), "opens": JSONValue(drop.opens.map(RFC3339.format)),
+                "closes": JSONValue(drop.closes.map(RFC3339.format)), "remaining": JSONValue(drop.remaining),
+                "edition": JSONValue(drop.edition), "per_customer_limit": JSONValue(drop.perCustomerLimit),
+                "poster": JSONValue((drop.hero?.ogImage ?? drop.images.first?.variants.last).map { config.absoluteURL("/" + $0.path) }),
+                "pickup": .array(drop.pickup.map { window in
+                    ["location": .string(window.location), "address": JSONValue(window.address),
+                     "starts": .string(RFC3339.format(window.starts)), "ends": .string(RFC3339.format(window.ends))]
+                }),
+                "share_text": .string(shareText(drop)),
             ]
-            entry["price"] = drop.price?.description ?? NSNull()
-            entry["opens"] = drop.opens.map(RFC3339.format) ?? NSNull()
-            entry["closes"] = drop.closes.map(RFC3339.format) ?? NSNull()
-            entry["remaining"] = drop.remaining ?? NSNull()
-            entry["edition"] = drop.edition ?? NSNull()
-            entry["per_customer_limit"] = drop.perCustomerLimit ?? NSNull()
-            entry["poster"] = (drop.hero?.ogImage ?? drop.images.first?.variants.last).map { config.absoluteURL("/" + $0.path) } ?? NSNull()
-            entry["pickup"] = drop.pickup.map { window -> [String: Any] in
-                ["location": window.location, "address": window.address ?? NSNull(),
-                 "starts": RFC3339.format(window.starts), "ends": RFC3339.format(window.ends)]
-            }
-            entry["share_text"] = shareText(drop)
             // Entries sit two levels deep: catalog → drops → entry.
-            entries[drop.slug] = JSONText.Fragment(text: JSONText.encode(entry, pretty: true, level: 2))
+            entries[drop.slug] = .fragment(JSONText.encode(entry, pretty: true, level: 2))
         }
         return entries
     }
 
     /// `catalog.json` and `/creators/<id>/catalog.json`: drops for channel bots and other tools.
-    func catalog(_ drops: [JSONText.Fragment]) -> String {
+    func catalog(_ drops: [JSONValue]) -> String {
         let config = site.config
-        let object: [String: Any] = [
-            "site": config.title, "base_url": config.baseURL, "currency": config.currency,
-            "generated_at": RFC3339.format(site.now), "drops": drops,
+        let object: JSONValue = [
+            "site": .string(config.title), "base_url": .string(config.baseURL), "currency": .string(config.currency),
+            "generated_at": .string(RFC3339.format(site.now)), "drops": .array(drops),
         ]
         return JSONText.encode(object, pretty: true) + "\n"
     }

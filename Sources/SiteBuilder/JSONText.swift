@@ -1,31 +1,60 @@
 import Foundation
 
+/// A JSON value, typed: encoding it needs no dynamic casts.
+enum JSONValue: Sendable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
+    ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+    /// JSON already encoded at the nesting level where it is placed, written as it is.
+    case fragment(String)
+
+    init(stringLiteral value: String) { self = .string(value) }
+    init(integerLiteral value: Int) { self = .int(value) }
+    init(booleanLiteral value: Bool) { self = .bool(value) }
+    init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+    }
+    init(nilLiteral: ()) { self = .null }
+
+    /// `.null` for nil, so optional fields stay in the output as `null`.
+    init(_ string: String?) { self = string.map(JSONValue.string) ?? .null }
+    init(_ number: Int?) { self = number.map(JSONValue.int) ?? .null }
+
+    subscript(key: String) -> JSONValue? {
+        get { if case .object(let fields) = self { fields[key] } else { nil } }
+        set {
+            guard case .object(var fields) = self else { return }
+            fields[key] = newValue
+            self = .object(fields)
+        }
+    }
+}
+
 /// JSON for pages and catalogs: sorted keys so output is deterministic, and `<`, `>`, `&`
 /// escaped so that no user text can close a `<script>` element or start a comment. Written by
 /// hand because Foundation's serializer with sorted keys dominated build profiles.
 enum JSONText {
-    /// JSON already encoded at the nesting level where it is placed, written as it is.
-    struct Fragment {
-        var text: String
-    }
-
     /// `level` is the nesting depth the value will sit at, for pretty output of fragments.
-    static func encode(_ object: Any, pretty: Bool = false, level: Int = 0) -> String {
+    static func encode(_ value: JSONValue, pretty: Bool = false, level: Int = 0) -> String {
         var output = ""
         output.reserveCapacity(1024)
-        write(object, into: &output, indent: pretty ? level : nil)
+        write(value, into: &output, indent: pretty ? level : nil)
         return output
     }
 
-    private static func write(_ value: Any, into output: inout String, indent: Int?) {
+    private static func write(_ value: JSONValue, into output: inout String, indent: Int?) {
         switch value {
-        case let fragment as Fragment: output += fragment.text
-        case let string as String: writeString(string, into: &output)
-        case let bool as Bool: output += bool ? "true" : "false"
-        case let int as Int: output += String(int)
-        case let double as Double: output += double == double.rounded() && abs(double) < 1e15 ? String(Int(double)) : String(double)
-        case is NSNull: output += "null"
-        case let dictionary as [String: Any]:
+        case .fragment(let text): output += text
+        case .string(let string): writeString(string, into: &output)
+        case .bool(let bool): output += bool ? "true" : "false"
+        case .int(let int): output += String(int)
+        case .null: output += "null"
+        case .object(let dictionary):
             if dictionary.isEmpty { output += "{}"; return }
             output += "{"
             for (index, key) in dictionary.keys.sorted().enumerated() {
@@ -37,7 +66,7 @@ enum JSONText {
             }
             newline(&output, indent)
             output += "}"
-        case let array as [Any]:
+        case .array(let array):
             if array.isEmpty { output += "[]"; return }
             output += "["
             for (index, element) in array.enumerated() {
@@ -47,8 +76,6 @@ enum JSONText {
             }
             newline(&output, indent)
             output += "]"
-        default:
-            writeString("\(value)", into: &output)
         }
     }
 

@@ -33,11 +33,12 @@ public struct PageFingerprints: Sendable, Equatable {
     }
 
     static func fingerprint(shared: String, template: String, value: TemplateValue) -> String {
-        var hasher = SHA256()
-        TemplateValue.string(shared).feed(into: &hasher)
-        TemplateValue.string(template).feed(into: &hasher)
-        value.feed(into: &hasher)
-        return hexString(hasher.finalize())
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(16 * 1024)
+        TemplateValue.string(shared).serialize(into: &bytes)
+        TemplateValue.string(template).serialize(into: &bytes)
+        value.serialize(into: &bytes)
+        return hexString(SHA256.hash(data: bytes))
     }
 
     /// One `<fingerprint> <path>` line per page, sorted by path.

@@ -57,12 +57,8 @@ public enum RFC3339 {
 
     /// `2026-12-04T17:00:00Z`, whole seconds, UTC: stable for feeds and JSON.
     public static func format(_ date: Date) -> String {
-        let total = Int(date.timeIntervalSince1970.rounded(.down))
-        let days = total >= 0 ? total / 86_400 : (total - 86_399) / 86_400
-        let secondsOfDay = total - days * 86_400
-        let (year, month, day) = civilFromDays(days)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", year, month, day,
-                      secondsOfDay / 3600, secondsOfDay % 3600 / 60, secondsOfDay % 60)
+        let wall = WallTime(date, offset: 0)
+        return wall.dateText + "T" + wall.timeText(seconds: true) + "Z"
     }
 
     static func daysIn(month: Int, year: Int) -> Int {

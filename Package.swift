@@ -58,7 +58,12 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
-        .testTarget(name: "SiteBuilderTests", dependencies: ["SiteBuilder", "Publisher"]),
+        .testTarget(
+            name: "SiteBuilderTests",
+            dependencies: [
+                "SiteBuilder", "Publisher",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]),
         .testTarget(name: "MediaPipelineTests", dependencies: ["MediaPipeline", "CWebP"]),
         .testTarget(name: "PublisherTests", dependencies: ["Publisher"]),
         .testTarget(name: "dropgenTests", dependencies: ["dropgen"]),

@@ -34,7 +34,6 @@ let package = Package(
             dependencies: [
                 "CCmarkGFM", "CZlib", "MediaPipeline", "Publisher",
                 .product(name: "Yams", package: "Yams"),
-                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Theme")]),

@@ -1,5 +1,4 @@
 import Foundation
-import Mustache
 
 /// Mustache templates: the theme's, replaced file by file by the site's `templates/`.
 enum Templates {
@@ -20,22 +19,5 @@ enum Templates {
             log.add(Diagnostic(file: "templates/\(name).mustache", message: "not found; the theme needs this template"))
         }
         return sources
-    }
-
-    static func library(_ sources: [String: String]) throws(BuildFailed) -> MustacheLibrary {
-        var library = MustacheLibrary()
-        var diagnostics: [Diagnostic] = []
-        for name in sources.keys.sorted() {
-            do {
-                library.register(try MustacheTemplate(string: sources[name]!), named: name)
-            } catch let error as MustacheTemplate.ParserError {
-                diagnostics.append(Diagnostic(file: "templates/\(name).mustache", line: error.context.lineNumber,
-                                              column: error.context.columnNumber, message: "template error: \(error.error)"))
-            } catch {
-                diagnostics.append(Diagnostic(file: "templates/\(name).mustache", message: "template error: \(error)"))
-            }
-        }
-        if !diagnostics.isEmpty { throw BuildFailed(diagnostics) }
-        return library
     }
 }

@@ -40,13 +40,10 @@ public struct PreviewServer: Sendable {
     let options: Options
     let report: @Sendable (Event) -> Void
     let state = PreviewState()
-    /// Parsed drop files, kept across rebuilds: an edit parses one file, not the whole site.
-    let contentCache: ContentCache
 
     public init(options: Options, report: @escaping @Sendable (Event) -> Void = { _ in }) {
         self.options = options
         self.report = report
-        self.contentCache = ContentCache.load(root: options.siteRoot.standardizedFileURL)
     }
 
     /// The HTML Cache-Control the site publishes with, so the preview answers as the edge will.
@@ -62,7 +59,9 @@ public struct PreviewServer: Sendable {
         let watcher = SiteWatcher(root: options.siteRoot.standardizedFileURL)
 
         let initial = watcher.fingerprint()
-        await rebuild(into: output, changed: [])
+        // Parsed drop files, kept across rebuilds: an edit parses one file, not the whole site.
+        let contentCache = await ContentCache.load(root: options.siteRoot.standardizedFileURL)
+        await rebuild(into: output, changed: [], cache: contentCache)
 
         let options = self.options, report = self.report
         let app = Application(
@@ -76,13 +75,14 @@ public struct PreviewServer: Sendable {
         let state = self.state
         // Open event streams would hold a graceful shutdown forever: end them when we are cancelled.
         try await withTaskCancellationHandler {
-            try await serve(app, watcher: watcher, initial: initial, output: output)
+            try await serve(app, watcher: watcher, initial: initial, output: output, cache: contentCache)
         } onCancel: {
             Task { await state.finishAll() }
         }
     }
 
-    private func serve(_ app: some ApplicationProtocol, watcher: SiteWatcher, initial: [String: SiteWatcher.Stamp], output: URL) async throws {
+    private func serve(_ app: some ApplicationProtocol, watcher: SiteWatcher, initial: [String: SiteWatcher.Stamp], output: URL,
+                       cache contentCache: ContentCache) async throws {
         let options = self.options
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.run() }
@@ -94,7 +94,7 @@ public struct PreviewServer: Sendable {
                     // The fingerprint is taken before the build, so an edit made while it runs
                     // triggers the next one.
                     baseline = next
-                    await rebuild(into: output, changed: changed)
+                    await rebuild(into: output, changed: changed, cache: contentCache)
                 }
             }
             defer { group.cancelAll() }
@@ -103,11 +103,11 @@ public struct PreviewServer: Sendable {
     }
 
     /// One build into the scratch folder; the previous good build stays served if it fails.
-    func rebuild(into output: URL, changed: [String]) async {
+    func rebuild(into output: URL, changed: [String], cache: ContentCache) async {
         let started = ContinuousClock.now
         do {
             let buildReport = try await SiteBuild.run(SiteBuild.Options(siteRoot: options.siteRoot, output: output,
-                                                                        now: options.now ?? Date(), contentCache: contentCache))
+                                                                        now: options.now ?? Date(), contentCache: cache))
             let site = try BuiltSite.load(folder: output)
             await state.succeeded(site)
             let elapsed = ContinuousClock.now - started

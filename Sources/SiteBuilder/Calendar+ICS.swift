@@ -30,10 +30,13 @@ enum ICS {
 
     /// UTC form, `20261204T170000Z`: unambiguous in every client without a VTIMEZONE block.
     static func date(_ date: Date) -> String {
-        RFC3339.format(date).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
+        let w = WallTime(date, offset: 0)
+        return String(w.year) + twoDigits(w.month) + twoDigits(w.day) + "T" + twoDigits(w.hour) + twoDigits(w.minute) + twoDigits(w.second) + "Z"
     }
 
     static func text(_ value: String) -> String {
+        guard value.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: ",")
+            || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) else { return value }
         var escaped = ""
         for character in value {
             switch character {

@@ -6,23 +6,26 @@ import Glibc
 #endif
 
 /// Drop files parsed by earlier builds, keyed by a hash of their path and bytes: a rebuild parses
-/// (YAML, Markdown, validation) only the files that changed. Kept in `.dropgen-cache/content.json`
-/// beside the media cache; a missing, unreadable or foreign cache is simply empty.
+/// (YAML, Markdown, validation) only the files that changed. Kept in `.dropgen-cache/content/`
+/// beside the media cache, in 16 shards by the key's first digit, so loading decodes in parallel
+/// and an edit rewrites one shard; a missing, unreadable or foreign shard is simply empty.
 ///
 /// Only drops that parsed without a problem are kept, so a cached entry never hides a diagnostic.
 /// The state is not cached: it depends on the build clock and is computed again on every build.
 ///
 /// A class: `dropgen serve` keeps one in memory across rebuilds; a build reads it from disk once
-/// and writes it back when its entries changed.
+/// and writes back the shards whose entries changed.
 public final class ContentCache: @unchecked Sendable {
-    static let relativePath = ".dropgen-cache/content.json"
+    static let folder = ".dropgen-cache/content"
     /// Bumped whenever parsing or the cached shape changes, which empties every old cache.
     static let format = 1
+    static let shardNames = "0123456789abcdef".map(String.init)
 
     private let lock = NSLock()
     private var entries: [String: DropLoader.Loaded]
-    /// Entries differ from what is on disk.
-    private var changed = false
+    /// Shards whose entries differ from what is on disk.
+    private var changedShards: Set<String> = []
+    private var parsed = 0
 
     public init() { entries = [:] }
 
@@ -32,11 +35,14 @@ public final class ContentCache: @unchecked Sendable {
     }
 
     /// The site's cache on disk, or an empty one.
-    public static func load(root: URL) -> ContentCache {
+    public static func load(root: URL) async -> ContentCache {
         let cache = ContentCache()
-        guard let data = FileManager.default.contents(atPath: root.appendingPathComponent(relativePath).path),
-              let stored = try? JSONDecoder().decode(Stored.self, from: data), stored.format == format else { return cache }
-        cache.entries = stored.entries
+        let shards = await concurrentMap(shardNames) { name -> [String: DropLoader.Loaded] in
+            guard let data = FileManager.default.contents(atPath: root.appendingPathComponent("\(folder)/\(name).json").path),
+                  let stored = try? JSONDecoder().decode(Stored.self, from: data), stored.format == format else { return [:] }
+            return stored.entries
+        }
+        for shard in shards { cache.entries.merge(shard) { first, _ in first } }
         return cache
     }
 
@@ -44,33 +50,33 @@ public final class ContentCache: @unchecked Sendable {
 
     /// Drop files the last load had to parse (not in the cache, or with missing media).
     public var parsedByLastLoad: Int { lock.withLock { parsed } }
-    private var parsed = 0
 
     /// Keeps exactly the entries of this build's drop files: deleted and edited files leave.
     func replace(with current: [String: DropLoader.Loaded], parsed: Int) {
         lock.withLock {
             self.parsed = parsed
-            if Set(current.keys) != Set(entries.keys) {
-                entries = current
-                changed = true
-            }
+            let old = Set(entries.keys), new = Set(current.keys)
+            changedShards.formUnion(old.symmetricDifference(new).map { String($0.prefix(1)) })
+            entries = current
         }
     }
 
-    /// Writes the cache, when it changed, through a temporary file: a crash never leaves half a cache.
+    /// Writes the shards that changed, each through a temporary file: a crash never leaves half a shard.
     public func save(root: URL) throws {
-        let (entries, changed) = lock.withLock { (self.entries, self.changed) }
-        guard changed else { return }
-        let url = root.appendingPathComponent(Self.relativePath)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let (entries, changed) = lock.withLock { (self.entries, self.changedShards) }
+        guard !changed.isEmpty else { return }
+        let directory = root.appendingPathComponent(Self.folder)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let temporary = url.appendingPathExtension("tmp-\(ProcessInfo.processInfo.processIdentifier)")
-        try encoder.encode(Stored(format: Self.format, entries: entries)).write(to: temporary)
-        if rename(temporary.path, url.path) != 0 { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path]) }
-        lock.withLock { self.changed = false }
+        for name in changed.sorted() {
+            let url = directory.appendingPathComponent("\(name).json")
+            let temporary = url.appendingPathExtension("tmp-\(ProcessInfo.processInfo.processIdentifier)")
+            try encoder.encode(Stored(format: Self.format, entries: entries.filter { $0.key.hasPrefix(name) })).write(to: temporary)
+            if rename(temporary.path, url.path) != 0 { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path]) }
+        }
+        lock.withLock { changedShards.subtract(changed) }
     }
-
     /// The cache key of a drop file: its site root and path (slugs and media paths derive from
     /// them) and its bytes.
     static func key(path: String, root: URL, data: Data) -> String {

@@ -86,6 +86,12 @@ enum JSONText {
 
     private static func writeString(_ string: String, into output: inout String) {
         output += "\""
+        // Most text needs no escape at all: copy it whole.
+        if !string.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0xE2 }) {
+            output += string
+            output += "\""
+            return
+        }
         for scalar in string.unicodeScalars {
             switch scalar {
             case "\"": output += "\\\""

@@ -87,7 +87,7 @@ public enum SiteBuild {
     public static func run(_ options: Options) async throws -> Report {
         let progress = options.progress ?? { _ in }
         progress(.stage("Loading content"))
-        let cache = options.contentCache ?? ContentCache.load(root: options.siteRoot)
+        let cache = if let cache = options.contentCache { cache } else { await ContentCache.load(root: options.siteRoot) }
         let (site, jobs) = try await Site.load(root: options.siteRoot, now: options.now, cache: cache)
         let output = (options.output ?? site.root.appendingPathComponent("public")).standardizedFileURL
         guard !isSameOrAncestor(output, of: site.root) else {

@@ -115,11 +115,11 @@ import Testing
     @Test func contentCacheSurvivesAcrossRunsAndForgetsDeletedFiles() async throws {
         let fixture = try Self.site()
         try await fixture.build()
-        let cache = ContentCache.load(root: fixture.root)
+        let cache = await ContentCache.load(root: fixture.root)
         #expect(cache.count == 3)
         try FileManager.default.removeItem(at: fixture.root.appendingPathComponent("content/drops/prints.md"))
         let after = try await fixture.build()
         #expect(after.dropsParsed == 0)
-        #expect(ContentCache.load(root: fixture.root).count == 2)
+        #expect(await ContentCache.load(root: fixture.root).count == 2)
     }
 }

@@ -103,11 +103,11 @@ extension Contexts {
             events += pickupEvents(drop)
         }
         events += site.events.filter { $0.ends > site.now }.map(eventEvent)
-        return ICS.calendar(name: site.config.title, events: events, stamp: site.now)
+        return ICS.calendar(name: site.config.title, events: events, stamp: siteUpdated)
     }
 
     func dropCalendar(_ drop: Drop) -> String {
-        ICS.calendar(name: drop.title, events: [openingEvent(drop)].compactMap { $0 } + pickupEvents(drop), stamp: site.now)
+        ICS.calendar(name: drop.title, events: [openingEvent(drop)].compactMap { $0 } + pickupEvents(drop), stamp: siteUpdated)
     }
 
     /// Ready to paste into a Discord or Telegram catalog channel.

@@ -15,6 +15,11 @@ struct Contexts: Sendable {
     private var cards: [String: TemplateValue]
     /// Every drop time formatted once; a drop appears on many listing pages.
     private let times: [Date: TimeText]
+    /// When the site last changed state (the latest opening, closing or archiving that has
+    /// passed), or the build clock before any: the calendars' DTSTAMP. Unlike the clock itself it
+    /// holds still between transitions, so calendar files are rewritten (and re-published) only
+    /// when something in them can have changed.
+    let siteUpdated: Date
 
     struct TimeText: Sendable {
         var local, day, clock, iso, utc: String
@@ -41,6 +46,9 @@ struct Contexts: Sendable {
             }
         }
         self.times = times
+        siteUpdated = visible.compactMap {
+            $0.transitions(archiveAfterDays: site.config.archiveAfterDays).filter { $0 <= site.now }.max()
+        }.max() ?? site.now
         dropsByCreator = Dictionary(grouping: visible, by: \.creatorID)
         var byTag: [String: [Drop]] = [:]
         for drop in visible { for tag in drop.tags { byTag[tag, default: []].append(drop) } }

@@ -86,14 +86,25 @@ public enum SiteBuild {
 
     public static func run(_ options: Options) async throws -> Report {
         let progress = options.progress ?? { _ in }
-        progress(.stage("Loading content"))
-        let cache = if let cache = options.contentCache { cache } else { await ContentCache.load(root: options.siteRoot) }
-        let (site, jobs) = try await Site.load(root: options.siteRoot, now: options.now, cache: cache)
-        let output = (options.output ?? site.root.appendingPathComponent("public")).standardizedFileURL
-        guard !isSameOrAncestor(output, of: site.root) else {
+        let root = options.siteRoot.standardizedFileURL
+        let output = (options.output ?? root.appendingPathComponent("public")).standardizedFileURL
+        guard !isSameOrAncestor(output, of: root) else {
             throw OutputWriter.Refused(description: "the output folder \(output.path) would replace the site itself; choose another --out")
         }
         let previous = OutputWriter.PreviousBuild.at(output)
+        let previousStamps = previous.flatMap { _ in
+            FileManager.default.contents(atPath: output.appendingPathComponent(InputStamps.relativePath).path).flatMap(InputStamps.decode)
+        }
+        progress(.stage("Checking for changes"))
+        let stamps = await InputStamps.current(siteRoot: root, now: options.now, previous: previousStamps)
+        if let previous, let previousStamps, stamps.sameInputs(as: previousStamps), !options.pruneCache,
+           let report = try await unchanged(previous, stamps: stamps, changedTimes: stamps != previousStamps) {
+            return report
+        }
+
+        progress(.stage("Loading content"))
+        let cache = if let cache = options.contentCache { cache } else { await ContentCache.load(root: root) }
+        let (site, jobs) = try await Site.load(root: root, now: options.now, cache: cache)
         progress(.stage("Rendering pages"))
         let rendered = try await Renderer.render(site, previous: await previous?.usableFingerprints() ?? PageFingerprints())
         let media = MediaPipeline(siteRoot: site.root, options: site.config.media)
@@ -114,6 +125,7 @@ public enum SiteBuild {
             try OutputWriter.replace(BuildManifest.relativePath, in: folder, with: try manifest.encoded())
             try OutputWriter.replace(PageFingerprints.relativePath, in: folder, with: rendered.fingerprints.encoded())
             try OutputWriter.replace(Record.relativePath, in: folder, with: try record.encoded())
+            try OutputWriter.replace(InputStamps.relativePath, in: folder, with: stamps.encoded())
             try? cache.save(root: site.root)
             return Report(record: record, files: manifest.files.count + 1, bytes: manifest.files.reduce(0) { $0 + $1.size },
                           pagesRendered: rendered.pages - rendered.reused.count, dropsParsed: cache.parsedByLastLoad, filesRewritten: written.written,
@@ -139,6 +151,23 @@ public enum SiteBuild {
             try? FileManager.default.removeItem(at: staging)
             throw error
         }
+    }
+
+    /// The report of a build with nothing to do: same inputs, same clock, output intact. nil when
+    /// some output file is missing or altered, or the record cannot be read: then the build runs.
+    static func unchanged(_ previous: OutputWriter.PreviousBuild, stamps: InputStamps, changedTimes: Bool) async throws -> Report? {
+        let paths = previous.entries.keys.sorted()
+        let intact = await concurrentMap(chunked(paths, into: ProcessInfo.processInfo.activeProcessorCount * 4)) { chunk in
+            chunk.allSatisfy { previous.isIntact($0) }
+        }
+        guard intact.allSatisfy({ $0 }),
+              let data = FileManager.default.contents(atPath: previous.folder.appendingPathComponent(Record.relativePath).path),
+              let record = try? JSONDecoder().decode(Record.self, from: data) else { return nil }
+        // New times for the same bytes (a fresh checkout): remember them, so the next check needs no reading.
+        if changedTimes { try OutputWriter.replace(InputStamps.relativePath, in: previous.folder, with: stamps.encoded()) }
+        return Report(record: record, files: previous.entries.count + 1, bytes: previous.entries.values.reduce(0) { $0 + $1.size },
+                      pagesRendered: 0, dropsParsed: 0, filesRewritten: 0, filesUnchanged: previous.entries.count,
+                      mediaEncoded: 0, mediaCacheHits: 0, mediaPruned: 0)
     }
 
     /// The earliest instant after the build clock at which any drop changes state.

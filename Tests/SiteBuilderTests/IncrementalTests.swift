@@ -30,6 +30,32 @@ import Testing
         #expect(try fixture.snapshot() == before)
     }
 
+    /// Same bytes, same clock, output intact: nothing is even loaded. New file times alone (a fresh
+    /// checkout) change nothing; a new clock or new bytes do.
+    @Test func unchangedInputsAndClockSkipTheBuildEntirely() async throws {
+        let fixture = try Self.site()
+        try await fixture.build()
+        let cache = fixture.root.appendingPathComponent(".dropgen-cache/content")
+        try FileManager.default.removeItem(at: cache)
+        let later = Date().addingTimeInterval(60)
+        for path in ["content/drops/cups.md", "dropgen.yaml"] {
+            try FileManager.default.setAttributes([.modificationDate: later], ofItemAtPath: fixture.root.appendingPathComponent(path).path)
+        }
+        let skipped = try await fixture.build()
+        // A real build would have parsed every drop: the cache is gone.
+        #expect(skipped.dropsParsed == 0 && skipped.pagesRendered == 0 && skipped.filesRewritten == 0)
+        #expect(skipped.record.pages > 10 && skipped.files > 20)
+
+        let nextDay = try await fixture.build(now: Fixture.now.addingTimeInterval(86_400))
+        #expect(nextDay.dropsParsed == 3)
+        #expect(try fixture.read("public/.dropgen/build.json").contains(RFC3339.format(Fixture.now.addingTimeInterval(86_400))))
+
+        try fixture.write("content/creators/ole.md", "---\nname: Ole Brandt\n---\nPrints.\n")
+        let edited = try await fixture.build(now: Fixture.now.addingTimeInterval(86_400))
+        #expect(edited.pagesRendered > 0)
+        #expect(try fixture.read("public/creators/ole/index.html").contains("Ole Brandt"))
+    }
+
     /// The test: an edit of one drop, then the same build from scratch.
     @Test func editOfOneDropRerendersItsPagesAndMatchesAColdBuild() async throws {
         let fixture = try Self.site()

@@ -1,0 +1,99 @@
+import Crypto
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Every file a build can read (the site's `dropgen.yaml`, `content/`, `data/`, `templates/`,
+/// `static/`, the built-in theme and the dropgen executable itself) with its size, modification
+/// time and sha256, plus the build clock. Kept beside the output as `.dropgen/inputs`.
+///
+/// A build's bytes are a function of exactly these, so when all of them are unchanged and the
+/// output is intact, the build has nothing to do. A file whose size and time are unchanged is
+/// taken as unchanged; any other is read and its hash compared, so a fresh `git clone` (new
+/// times, same bytes) still counts as unchanged.
+struct InputStamps: Sendable, Equatable {
+    static let relativePath = ".dropgen/inputs"
+    static let format = "dropgen-inputs-1"
+    /// What the site gives the build; anything else in its folder is never read.
+    static let siteInputs = ["dropgen.yaml", "content", "data", "templates", "static"]
+
+    struct Stamp: Sendable, Equatable {
+        var size: Int
+        var modified: Int
+        var sha256: String
+    }
+
+    var now: String
+    /// By path: site-relative, or absolute for the theme and executable.
+    var files: [String: Stamp]
+
+    /// Stamps of the current inputs. Unchanged sizes and times take the hash from `previous`.
+    static func current(siteRoot: URL, now: Date, previous: InputStamps?) async -> InputStamps {
+        var paths = siteInputs.flatMap { files(under: siteRoot.appendingPathComponent($0).path, named: $0) }
+        if let theme = Theme.folder { paths += files(under: theme.path, named: theme.path) }
+        let executable = Bundle.main.executablePath
+        if let executable { paths.append(executable) }
+        let stamps = await concurrentMap(chunked(paths, into: ProcessInfo.processInfo.activeProcessorCount * 4)) { chunk in
+            chunk.compactMap { path -> (String, Stamp)? in
+                let full = path.hasPrefix("/") ? path : siteRoot.appendingPathComponent(path).path
+                var status = stat()
+                guard stat(full, &status) == 0 else { return nil }
+                let size = Int(status.st_size), modified = Int(status.st_mtim.tv_sec) * 1_000_000_000 + Int(status.st_mtim.tv_nsec)
+                if let known = previous?.files[path], known.size == size, known.modified == modified { return (path, known) }
+                // The executable is large and replaced, never edited: its time identifies it.
+                if path == executable { return (path, Stamp(size: size, modified: modified, sha256: "time-\(modified)")) }
+                guard let data = try? Data(contentsOf: URL(fileURLWithPath: full), options: .mappedIfSafe) else { return nil }
+                return (path, Stamp(size: size, modified: modified, sha256: hexString(SHA256.hash(data: data))))
+            }
+        }
+        return InputStamps(now: RFC3339.format(now), files: Dictionary(stamps.joined().map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a }))
+    }
+
+    /// Same files, same bytes, same clock. Times may differ: they say nothing about the bytes.
+    func sameInputs(as other: InputStamps) -> Bool {
+        now == other.now && files.count == other.files.count
+            && files.allSatisfy { path, stamp in other.files[path].map { $0.size == stamp.size && $0.sha256 == stamp.sha256 } ?? false }
+    }
+
+    /// Regular files below `folder` (or `folder` itself when it is a file), reported under `name`.
+    /// Symbolic links are followed, as the build follows them (to a bounded depth: a link loop
+    /// must not hang the build).
+    private static func files(under folder: String, named name: String, depth: Int = 0) -> [String] {
+        var status = stat()
+        guard depth < 32, stat(folder, &status) == 0 else { return [] }
+        if (status.st_mode & S_IFMT) != S_IFDIR { return [name] }
+        guard let directory = opendir(folder) else { return [] }
+        defer { closedir(directory) }
+        var result: [String] = []
+        while let entry = readdir(directory) {
+            let child = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if child == "." || child == ".." { continue }
+            result += files(under: folder + "/" + child, named: name + "/" + child, depth: depth + 1)
+        }
+        return result
+    }
+
+    /// One `<sha256> <size> <time> <path>` line per file, sorted; the clock on the second line.
+    func encoded() -> Data {
+        var text = Self.format + "\n" + now + "\n"
+        for path in files.keys.sorted() {
+            let stamp = files[path]!
+            text += "\(stamp.sha256) \(stamp.size) \(stamp.modified) \(path)\n"
+        }
+        return Data(text.utf8)
+    }
+
+    static func decode(_ data: Data) -> InputStamps? {
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.count >= 2, lines[0] == Substring(format) else { return nil }
+        var files: [String: Stamp] = [:]
+        for line in lines.dropFirst(2) where !line.isEmpty {
+            let fields = line.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false)
+            guard fields.count == 4, let size = Int(fields[1]), let modified = Int(fields[2]) else { return nil }
+            files[String(fields[3])] = Stamp(size: size, modified: modified, sha256: String(fields[0]))
+        }
+        return InputStamps(now: String(lines[1]), files: files)
+    }
+}

@@ -25,7 +25,7 @@ enum DropLoader {
 
     static func load(_ path: String, root: URL, now: Date, config: SiteConfig, cache: ContentCache?) -> Result {
         var log = DiagnosticLog()
-        guard let data = FileManager.default.contents(atPath: root.appendingPathComponent(path).path) else {
+        guard let data = FileManager.default.contents(atPath: root.path + "/" + path) else {
             return Result(loaded: nil, diagnostics: [Diagnostic(file: path, message: "cannot be read")])
         }
         let key = ContentCache.key(path: path, root: root, data: data)

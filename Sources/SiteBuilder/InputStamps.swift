@@ -28,6 +28,8 @@ struct InputStamps: Sendable, Equatable {
     var now: String
     /// By path: site-relative, or absolute for the theme and executable.
     var files: [String: Stamp]
+    /// The output the build wrote, path → size: checked (by `stat`) before a build is skipped.
+    var outputs: [String: Int] = [:]
 
     /// Stamps of the current inputs. Unchanged sizes and times take the hash from `previous`.
     static func current(siteRoot: URL, now: Date, previous: InputStamps?) async -> InputStamps {
@@ -37,7 +39,7 @@ struct InputStamps: Sendable, Equatable {
         if let executable { paths.append(executable) }
         let stamps = await concurrentMap(chunked(paths, into: ProcessInfo.processInfo.activeProcessorCount * 4)) { chunk in
             chunk.compactMap { path -> (String, Stamp)? in
-                let full = path.hasPrefix("/") ? path : siteRoot.appendingPathComponent(path).path
+                let full = path.hasPrefix("/") ? path : siteRoot.path + "/" + path
                 var status = stat()
                 guard stat(full, &status) == 0 else { return nil }
                 let size = Int(status.st_size), modified = Int(status.st_mtim.tv_sec) * 1_000_000_000 + Int(status.st_mtim.tv_nsec)
@@ -52,6 +54,7 @@ struct InputStamps: Sendable, Equatable {
     }
 
     /// Same files, same bytes, same clock. Times may differ: they say nothing about the bytes.
+    /// Outputs are not compared: they are what the inputs make.
     func sameInputs(as other: InputStamps) -> Bool {
         now == other.now && files.count == other.files.count
             && files.allSatisfy { path, stamp in other.files[path].map { $0.size == stamp.size && $0.sha256 == stamp.sha256 } ?? false }
@@ -75,25 +78,47 @@ struct InputStamps: Sendable, Equatable {
         return result
     }
 
-    /// One `<sha256> <size> <time> <path>` line per file, sorted; the clock on the second line.
+    /// The clock on the second line, then one `i <sha256> <size> <time> <path>` line per input
+    /// and one `o <size> <path>` line per output, each sorted by path.
     func encoded() -> Data {
         var text = Self.format + "\n" + now + "\n"
         for path in files.keys.sorted() {
             let stamp = files[path]!
-            text += "\(stamp.sha256) \(stamp.size) \(stamp.modified) \(path)\n"
+            text += "i \(stamp.sha256) \(stamp.size) \(stamp.modified) \(path)\n"
         }
+        for path in outputs.keys.sorted() { text += "o \(outputs[path]!) \(path)\n" }
         return Data(text.utf8)
     }
 
+    /// Parsed from bytes: this runs before every build, over one line per site file.
     static func decode(_ data: Data) -> InputStamps? {
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.count >= 2, lines[0] == Substring(format) else { return nil }
-        var files: [String: Stamp] = [:]
-        for line in lines.dropFirst(2) where !line.isEmpty {
-            let fields = line.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false)
-            guard fields.count == 4, let size = Int(fields[1]), let modified = Int(fields[2]) else { return nil }
-            files[String(fields[3])] = Stamp(size: size, modified: modified, sha256: String(fields[0]))
+        let bytes = [UInt8](data)
+        var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: true).makeIterator()
+        guard let header = lines.next(), header.elementsEqual(format.utf8), let clock = lines.next() else { return nil }
+        var stamps = InputStamps(now: String(decoding: clock, as: UTF8.self), files: [:])
+        func integer(_ field: ArraySlice<UInt8>) -> Int? {
+            guard !field.isEmpty, field.count < 20 else { return nil }
+            var value = 0
+            for byte in field {
+                guard byte >= 0x30, byte <= 0x39 else { return nil }
+                value = value * 10 + Int(byte - 0x30)
+            }
+            return value
         }
-        return InputStamps(now: String(lines[1]), files: files)
+        while let line = lines.next() {
+            let fields = line.split(separator: 0x20, maxSplits: line.first == UInt8(ascii: "i") ? 4 : 2, omittingEmptySubsequences: false)
+            switch (line.first, fields.count) {
+            case (UInt8(ascii: "i"), 5):
+                guard let size = integer(fields[2]), let modified = integer(fields[3]) else { return nil }
+                stamps.files[String(decoding: fields[4], as: UTF8.self)] = Stamp(size: size, modified: modified,
+                                                                               sha256: String(decoding: fields[1], as: UTF8.self))
+            case (UInt8(ascii: "o"), 3):
+                guard let size = integer(fields[1]) else { return nil }
+                stamps.outputs[String(decoding: fields[2], as: UTF8.self)] = size
+            default:
+                return nil
+            }
+        }
+        return stamps
     }
 }

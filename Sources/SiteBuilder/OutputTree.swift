@@ -52,7 +52,7 @@ public enum OutputWriter {
         let results = await concurrentMap(chunked(paths, into: ProcessInfo.processInfo.activeProcessorCount * 4)) { chunk in
             chunk.map { path -> Result<BuildManifest.Entry, Error> in
                 let data = tree.files[path]!
-                return Result { try writeFile(data, to: folder.appendingPathComponent(path).path) }
+                return Result { try writeFile(data, to: folder.path + "/" + path) }
                     .map { entry(path, sha256: hexString(SHA256.hash(data: data)), size: data.count) }
             }
         }
@@ -88,7 +88,7 @@ public enum OutputWriter {
         func isIntact(_ path: String) -> Bool {
             guard let entry = entries[path] else { return false }
             var status = stat()
-            return stat(folder.appendingPathComponent(path).path, &status) == 0 && Int(status.st_size) == entry.size
+            return stat(folder.path + "/" + path, &status) == 0 && Int(status.st_size) == entry.size
         }
 
         /// Fingerprints of the pages whose files are intact.
@@ -118,7 +118,7 @@ public enum OutputWriter {
                 let data = tree.files[path]!
                 let written = entry(path, sha256: hexString(SHA256.hash(data: data)), size: data.count)
                 if previous.entries[path]?.sha256 == written.sha256, previous.isIntact(path) { return .success((written, false)) }
-                let target = folder.appendingPathComponent(path).path
+                let target = folder.path + "/" + path
                 let temporary = target + ".dropgen-new"
                 return Result {
                     try writeFile(data, to: temporary)

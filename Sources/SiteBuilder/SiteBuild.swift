@@ -91,17 +91,17 @@ public enum SiteBuild {
         guard !isSameOrAncestor(output, of: root) else {
             throw OutputWriter.Refused(description: "the output folder \(output.path) would replace the site itself; choose another --out")
         }
-        let previous = OutputWriter.PreviousBuild.at(output)
-        let previousStamps = previous.flatMap { _ in
-            FileManager.default.contents(atPath: output.appendingPathComponent(InputStamps.relativePath).path).flatMap(InputStamps.decode)
-        }
+        let manager = FileManager.default
+        let previousStamps = manager.fileExists(atPath: output.appendingPathComponent(BuildManifest.incompleteMarker).path) ? nil
+            : manager.contents(atPath: output.appendingPathComponent(InputStamps.relativePath).path).flatMap(InputStamps.decode)
         progress(.stage("Checking for changes"))
-        let stamps = await InputStamps.current(siteRoot: root, now: options.now, previous: previousStamps)
-        if let previous, let previousStamps, stamps.sameInputs(as: previousStamps), !options.pruneCache,
-           let report = try await unchanged(previous, stamps: stamps, changedTimes: stamps != previousStamps) {
+        var stamps = await InputStamps.current(siteRoot: root, now: options.now, previous: previousStamps)
+        if let previousStamps, stamps.sameInputs(as: previousStamps), !options.pruneCache,
+           let report = try await unchanged(output, previous: previousStamps, current: stamps) {
             return report
         }
 
+        let previous = OutputWriter.PreviousBuild.at(output)
         progress(.stage("Loading content"))
         let cache = if let cache = options.contentCache { cache } else { await ContentCache.load(root: root) }
         let (site, jobs) = try await Site.load(root: root, now: options.now, cache: cache)
@@ -125,6 +125,7 @@ public enum SiteBuild {
             try OutputWriter.replace(BuildManifest.relativePath, in: folder, with: try manifest.encoded())
             try OutputWriter.replace(PageFingerprints.relativePath, in: folder, with: rendered.fingerprints.encoded())
             try OutputWriter.replace(Record.relativePath, in: folder, with: try record.encoded())
+            stamps.outputs = Dictionary(manifest.files.map { ($0.path, $0.size) }, uniquingKeysWith: { a, _ in a })
             try OutputWriter.replace(InputStamps.relativePath, in: folder, with: stamps.encoded())
             try? cache.save(root: site.root)
             return Report(record: record, files: manifest.files.count + 1, bytes: manifest.files.reduce(0) { $0 + $1.size },
@@ -155,18 +156,24 @@ public enum SiteBuild {
 
     /// The report of a build with nothing to do: same inputs, same clock, output intact. nil when
     /// some output file is missing or altered, or the record cannot be read: then the build runs.
-    static func unchanged(_ previous: OutputWriter.PreviousBuild, stamps: InputStamps, changedTimes: Bool) async throws -> Report? {
-        let paths = previous.entries.keys.sorted()
-        let intact = await concurrentMap(chunked(paths, into: ProcessInfo.processInfo.activeProcessorCount * 4)) { chunk in
-            chunk.allSatisfy { previous.isIntact($0) }
+    static func unchanged(_ output: URL, previous: InputStamps, current: InputStamps) async throws -> Report? {
+        let outputs = previous.outputs
+        let folder = output.path
+        let intact = await concurrentMap(chunked(Array(outputs), into: ProcessInfo.processInfo.activeProcessorCount * 4)) { chunk in
+            chunk.allSatisfy { path, size in
+                var status = stat()
+                return stat(folder + "/" + path, &status) == 0 && Int(status.st_size) == size
+            }
         }
-        guard intact.allSatisfy({ $0 }),
-              let data = FileManager.default.contents(atPath: previous.folder.appendingPathComponent(Record.relativePath).path),
+        guard !outputs.isEmpty, intact.allSatisfy({ $0 }),
+              let data = FileManager.default.contents(atPath: output.appendingPathComponent(Record.relativePath).path),
               let record = try? JSONDecoder().decode(Record.self, from: data) else { return nil }
         // New times for the same bytes (a fresh checkout): remember them, so the next check needs no reading.
-        if changedTimes { try OutputWriter.replace(InputStamps.relativePath, in: previous.folder, with: stamps.encoded()) }
-        return Report(record: record, files: previous.entries.count + 1, bytes: previous.entries.values.reduce(0) { $0 + $1.size },
-                      pagesRendered: 0, dropsParsed: 0, filesRewritten: 0, filesUnchanged: previous.entries.count,
+        var current = current
+        current.outputs = outputs
+        if current != previous { try OutputWriter.replace(InputStamps.relativePath, in: output, with: current.encoded()) }
+        return Report(record: record, files: outputs.count + 1, bytes: outputs.values.reduce(0, +),
+                      pagesRendered: 0, dropsParsed: 0, filesRewritten: 0, filesUnchanged: outputs.count,
                       mediaEncoded: 0, mediaCacheHits: 0, mediaPruned: 0)
     }
 

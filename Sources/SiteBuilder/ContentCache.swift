@@ -62,19 +62,24 @@ public final class ContentCache: @unchecked Sendable {
     }
 
     /// Writes the shards that changed, each through a temporary file: a crash never leaves half a shard.
-    public func save(root: URL) throws {
+    public func save(root: URL) async throws {
         let (entries, changed) = lock.withLock { (self.entries, self.changedShards) }
         guard !changed.isEmpty else { return }
         let directory = root.appendingPathComponent(Self.folder)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        for name in changed.sorted() {
-            let url = directory.appendingPathComponent("\(name).json")
-            let temporary = url.appendingPathExtension("tmp-\(ProcessInfo.processInfo.processIdentifier)")
-            try encoder.encode(Stored(format: Self.format, entries: entries.filter { $0.key.hasPrefix(name) })).write(to: temporary)
-            if rename(temporary.path, url.path) != 0 { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path]) }
+        var shards: [String: [String: DropLoader.Loaded]] = [:]
+        for (key, entry) in entries where changed.contains(String(key.prefix(1))) { shards[String(key.prefix(1)), default: [:]][key] = entry }
+        let written = await concurrentMap(changed.sorted()) { [shards] name -> Result<Void, Error> in
+            Result {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                let url = directory.appendingPathComponent("\(name).json")
+                let temporary = url.appendingPathExtension("tmp-\(ProcessInfo.processInfo.processIdentifier)")
+                try encoder.encode(Stored(format: Self.format, entries: shards[name] ?? [:])).write(to: temporary)
+                if rename(temporary.path, url.path) != 0 { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path]) }
+            }
         }
+        for result in written { try result.get() }
         lock.withLock { changedShards.subtract(changed) }
     }
     /// The cache key of a drop file: its site root and path (slugs and media paths derive from

@@ -172,10 +172,19 @@ public enum OutputWriter {
         }
     }
 
+    /// Creates the folders the paths need, parents first, with plain `mkdir` calls.
     private static func makeParents(of paths: [String], in folder: URL) throws {
-        let manager = FileManager.default
-        for directory in Set(paths.map { ($0 as NSString).deletingLastPathComponent }).sorted() where !directory.isEmpty {
-            try manager.createDirectory(atPath: folder.appendingPathComponent(directory).path, withIntermediateDirectories: true)
+        var needed: Set<String> = []
+        for path in paths {
+            var directory = (path as NSString).deletingLastPathComponent
+            while !directory.isEmpty, needed.insert(directory).inserted {
+                directory = (directory as NSString).deletingLastPathComponent
+            }
+        }
+        // Sorted, a parent comes before its children.
+        for directory in needed.sorted() {
+            let full = folder.path + "/" + directory
+            guard mkdir(full, 0o755) == 0 || errno == EEXIST else { throw WriteFailed(path: full, code: errno) }
         }
     }
 

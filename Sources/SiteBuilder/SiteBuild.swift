@@ -127,7 +127,7 @@ public enum SiteBuild {
             try OutputWriter.replace(Record.relativePath, in: folder, with: try record.encoded())
             stamps.outputs = Dictionary(manifest.files.map { ($0.path, $0.size) }, uniquingKeysWith: { a, _ in a })
             try OutputWriter.replace(InputStamps.relativePath, in: folder, with: stamps.encoded())
-            try? cache.save(root: site.root)
+            try? await cache.save(root: site.root)
             return Report(record: record, files: manifest.files.count + 1, bytes: manifest.files.reduce(0) { $0 + $1.size },
                           pagesRendered: rendered.pages - rendered.reused.count, dropsParsed: cache.parsedByLastLoad, filesRewritten: written.written,
                           filesUnchanged: written.reused, mediaEncoded: mediaReport.encoded, mediaCacheHits: mediaReport.cacheHits,

@@ -8,10 +8,14 @@ struct YAMLSource: Sendable {
     var lineOffset: Int
 }
 
+/// Only merge keys (`<<`) are resolved: fields read scalars as text and convert them themselves,
+/// and resolving every scalar against Yams' regular expressions dominated loading.
+private let mergeOnly = Resolver.basic.appending(.merge)
+
 /// Parses a YAML document into a node tree that keeps line and column marks.
 func composeYAML(_ text: String, source: YAMLSource) throws(Diagnostic) -> Node? {
     do {
-        return try Yams.compose(yaml: text)
+        return try Yams.compose(yaml: text, mergeOnly, .default, .utf8)
     } catch let error as YamlError {
         switch error {
         case .scanner(let context, let problem, let mark, _),

@@ -106,8 +106,15 @@ extension Contexts {
         return ICS.calendar(name: site.config.title, events: events, stamp: siteUpdated)
     }
 
-    func dropCalendar(_ drop: Drop) -> String {
-        ICS.calendar(name: drop.title, events: [openingEvent(drop)].compactMap { $0 } + pickupEvents(drop), stamp: siteUpdated)
+    /// A drop's own calendar: its opening and pickups still to come. nil when nothing is left to
+    /// put in a calendar (a drop that closed and was collected): no file and no link then.
+    func dropCalendar(_ drop: Drop) -> String? {
+        let events = [openingEvent(drop)].compactMap { $0 } + pickupEvents(drop)
+        return events.isEmpty ? nil : ICS.calendar(name: drop.title, events: events, stamp: siteUpdated)
+    }
+
+    func hasCalendar(_ drop: Drop) -> Bool {
+        openingEvent(drop) != nil || drop.pickup.contains { $0.ends > site.now }
     }
 
     /// Ready to paste into a Discord or Telegram catalog channel.

@@ -140,7 +140,7 @@ struct Contexts: Sendable {
             context["policy"] = ["title": .string(policy.title), "url": .string(policy.path), "promise": .string(policy.promise)]
         }
         context["tags"] = .list(drop.tags.map { ["name": .string($0), "url": .string("/tags/\($0)/")] })
-        context["calendar"] = .string("\(drop.path)drop.ics")
+        if hasCalendar(drop) { context["calendar"] = .string("\(drop.path)drop.ics") }
         context["share_text"] = .string(shareText(drop))
         let featured = site.events.filter { $0.drops.contains(drop.slug) && $0.ends > site.now }
         context["events"] = .list(featured.map { ["title": .string($0.title), "url": .string($0.path), "when": .string(span($0.starts, $0.ends))] })

@@ -30,7 +30,8 @@ public enum Renderer {
         let inputs = PageFingerprints.sharedInputs(templates: site.templates, assets: assets)
 
         enum Outcome: Sendable {
-            case rendered(path: String, html: String, fingerprint: String)
+            /// Bytes, not a String: held for every page until the tree is written, once.
+            case rendered(path: String, html: Data, fingerprint: String)
             case reused(path: String, fingerprint: String)
             case failed(Diagnostic)
         }
@@ -47,7 +48,7 @@ public enum Renderer {
                     if case .drop(let index) = page, let problem = Consistency.check(html, drop: site.drops[index], site: site) {
                         return .failed(problem)
                     }
-                    return .rendered(path: path, html: html, fingerprint: fingerprint)
+                    return .rendered(path: path, html: Data(html.utf8), fingerprint: fingerprint)
                 } catch {
                     return .failed(error)
                 }
@@ -62,7 +63,7 @@ public enum Renderer {
             switch result {
             case .rendered(let rendered, let html, let fingerprint):
                 path = rendered
-                tree.files[path] = Data(html.utf8)
+                tree.files[path] = html
                 fingerprints[path] = fingerprint
             case .reused(let carried, let fingerprint):
                 path = carried
@@ -83,7 +84,9 @@ public enum Renderer {
         let entries = contexts.catalogEntries()
         tree.files["catalog.json"] = Data(contexts.catalog(contexts.visible.map { entries[$0.slug]! }).utf8)
         tree.files["drops.ics"] = Data(contexts.siteCalendar().utf8)
-        for drop in contexts.visible { tree.files["drops/\(drop.slug)/drop.ics"] = Data(contexts.dropCalendar(drop).utf8) }
+        for drop in contexts.visible {
+            if let calendar = contexts.dropCalendar(drop) { tree.files["drops/\(drop.slug)/drop.ics"] = Data(calendar.utf8) }
+        }
         for creator in site.creators {
             let drops = (contexts.dropsByCreator[creator.id] ?? []).map { entries[$0.slug]! }
             tree.files["creators/\(creator.id)/catalog.json"] = Data(contexts.catalog(drops).utf8)

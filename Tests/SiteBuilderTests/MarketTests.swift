@@ -168,6 +168,11 @@ import Testing
 
             """)
         #expect(try fixture.read("public/drops/mugs/index.html").contains("<a href=\"/drops/mugs/drop.ics\">"))
+
+        // Once it closed and was collected, nothing is left to put in a calendar: no file, no link.
+        try await fixture.build(now: RFC3339.parse("2026-12-07T12:00:00+01:00")!, out: "later")
+        #expect(!FileManager.default.fileExists(atPath: fixture.root.appendingPathComponent("later/drops/mugs/drop.ics").path))
+        #expect(try !fixture.read("later/drops/mugs/index.html").contains("drop.ics"))
         let pickups = try fixture.read("public/pickups/index.html")
         #expect(pickups.contains("<h2>Sat 5 Dec 2026</h2>"))
         #expect(pickups.contains("<strong>Stall 14; by the fountain</strong>, Marktplatz 1, Leipzig · <time datetime=\"2026-12-05T09:00:00+01:00\">Sat 5 Dec 2026, 09:00–14:00</time> · pickup for <a href=\"/drops/mugs/\">Speckled mugs</a>"))

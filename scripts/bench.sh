@@ -43,23 +43,32 @@ measure() {
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
-build() { measure "$DROPGEN" build --site "$SITE" --now "$NOW" --json; }
+build() { measure "$DROPGEN" build --site "$SITE" --now "${1:-$NOW}" --json; }
+# A field of the last build's JSON report.
+field() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, {"r": r}))' "$DIR/out.txt" "$1"; }
+percent() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f%%", 100 * a / b }'; }
 
 rm -rf "$SITE/public" "$SITE/.dropgen-cache"
 build
 COLD="$SECONDS_TAKEN"; COLD_KB="$PEAK_KB"
-PAGES="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["build"]["pages"])' "$DIR/out.txt")"
+PAGES="$(field 'r["build"]["pages"]')"
+STAGES="$(field '", ".join("%s %.2f s" % (s["stage"], s["seconds"]) for s in r["seconds"])')"
 build
 WARM="$SECONDS_TAKEN"
 printf '\nOne more line.\n' >> "$SITE/content/drops/drop-00042.md"
 build
-EDIT="$SECONDS_TAKEN"
+EDIT="$SECONDS_TAKEN"; EDIT_PAGES="$(field 'r["pages_rendered"]')"; EDIT_FILES="$(field 'r["files_rewritten"]')"
+# The next day: every drop's state is computed again; only pages that read differently are rendered.
+build 2026-06-16T12:00:00+02:00
+NEXT="$SECONDS_TAKEN"; NEXT_PAGES="$(field 'r["pages_rendered"]')"
 
 echo
 echo "dropgen, $N drops, $PAGES pages ($(nproc) cores)"
 printf '  cold build        %8.2f s   %s pages/s   peak %s MB\n' "$COLD" "$(ratio "$PAGES" "$COLD")" "$((COLD_KB / 1024))"
-printf '  no-change rebuild %8.2f s   (%s of cold)\n' "$WARM" "$(awk -v a="$WARM" -v b="$COLD" 'BEGIN { printf "%.0f%%", 100 * a / b }')"
-printf '  one-edit rebuild  %8.2f s   (%s of cold)\n' "$EDIT" "$(awk -v a="$EDIT" -v b="$COLD" 'BEGIN { printf "%.0f%%", 100 * a / b }')"
+echo   "                    stages: $STAGES"
+printf '  no-change rebuild %8.2f s   (%s of cold)\n' "$WARM" "$(percent "$WARM" "$COLD")"
+printf '  one-edit rebuild  %8.2f s   (%s of cold; %s pages rendered, %s files written)\n' "$EDIT" "$(percent "$EDIT" "$COLD")" "$EDIT_PAGES" "$EDIT_FILES"
+printf '  next-day rebuild  %8.2f s   (%s of cold; %s pages rendered)\n' "$NEXT" "$(percent "$NEXT" "$COLD")" "$NEXT_PAGES"
 
 if [ "$HAVE_HUGO" = 1 ]; then
     rm -rf "$HUGO_SITE/public" "$HUGO_SITE/resources"

@@ -71,6 +71,13 @@ public enum SiteBuild {
         public var mediaEncoded: Int
         public var mediaCacheHits: Int
         public var mediaPruned: Int
+        /// Wall-clock seconds per stage, in order: where a build's time goes (`make bench` prints them).
+        public var seconds: [Stage] = []
+
+        public struct Stage: Codable, Sendable, Equatable {
+            public var stage: String
+            public var seconds: Double
+        }
 
         enum CodingKeys: String, CodingKey {
             case record = "build", files, bytes
@@ -81,11 +88,17 @@ public enum SiteBuild {
             case mediaEncoded = "media_encoded"
             case mediaCacheHits = "media_cache_hits"
             case mediaPruned = "media_pruned"
+            case seconds
         }
     }
 
     public static func run(_ options: Options) async throws -> Report {
-        let progress = options.progress ?? { _ in }
+        let report = options.progress ?? { _ in }
+        let stages = StageClock()
+        let progress: @Sendable (Progress) -> Void = { event in
+            if case .stage(let name) = event { stages.begin(name) }
+            report(event)
+        }
         let root = options.siteRoot.standardizedFileURL
         let output = (options.output ?? root.appendingPathComponent("public")).standardizedFileURL
         guard !isSameOrAncestor(output, of: root) else {
@@ -97,7 +110,8 @@ public enum SiteBuild {
         progress(.stage("Checking for changes"))
         var stamps = await InputStamps.current(siteRoot: root, now: options.now, previous: previousStamps)
         if let previousStamps, stamps.sameInputs(as: previousStamps), !options.pruneCache,
-           let report = try await unchanged(output, previous: previousStamps, current: stamps) {
+           var report = try await unchanged(output, previous: previousStamps, current: stamps) {
+            report.seconds = stages.finish()
             return report
         }
 
@@ -127,16 +141,18 @@ public enum SiteBuild {
             try OutputWriter.replace(Record.relativePath, in: folder, with: try record.encoded())
             stamps.outputs = Dictionary(manifest.files.map { ($0.path, $0.size) }, uniquingKeysWith: { a, _ in a })
             try OutputWriter.replace(InputStamps.relativePath, in: folder, with: stamps.encoded())
+            progress(.stage("Saving the content cache"))
             try? await cache.save(root: site.root)
             return Report(record: record, files: manifest.files.count + 1, bytes: manifest.files.reduce(0) { $0 + $1.size },
                           pagesRendered: rendered.pages - rendered.reused.count, dropsParsed: cache.parsedByLastLoad, filesRewritten: written.written,
                           filesUnchanged: written.reused, mediaEncoded: mediaReport.encoded, mediaCacheHits: mediaReport.cacheHits,
-                          mediaPruned: pruned)
+                          mediaPruned: pruned, seconds: stages.finish())
         }
 
         if let previous {
             // Media outputs are content-addressed: one already in place is already right.
             let keep = Set(jobs.map(\.outputPath).filter { previous.isIntact($0) })
+            progress(.stage("Writing changed files"))
             let written = try await OutputWriter.update(rendered.tree, reused: rendered.reused, keep: keep, previous: previous)
             let report = try await finish(written, in: output, mediaJobs: jobs.filter { !keep.contains($0.outputPath) })
             OutputWriter.markComplete(output)
@@ -144,6 +160,7 @@ public enum SiteBuild {
         }
         let staging = try OutputWriter.prepareStaging(for: output)
         do {
+            progress(.stage("Writing files"))
             let written = try await OutputWriter.write(rendered.tree, into: staging)
             let report = try await finish(written, in: staging, mediaJobs: jobs)
             try OutputWriter.swap(staging: staging, onto: output)
@@ -175,6 +192,35 @@ public enum SiteBuild {
         return Report(record: record, files: outputs.count + 1, bytes: outputs.values.reduce(0, +),
                       pagesRendered: 0, dropsParsed: 0, filesRewritten: 0, filesUnchanged: outputs.count,
                       mediaEncoded: 0, mediaCacheHits: 0, mediaPruned: 0)
+    }
+
+    /// Times the stages of one build.
+    final class StageClock: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stages: [Report.Stage] = []
+        private var current: (name: String, started: ContinuousClock.Instant)?
+
+        func begin(_ name: String) {
+            lock.withLock {
+                close()
+                current = (name, .now)
+            }
+        }
+
+        func finish() -> [Report.Stage] {
+            lock.withLock {
+                close()
+                return stages
+            }
+        }
+
+        private func close() {
+            guard let current else { return }
+            let elapsed = ContinuousClock.now - current.started
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            stages.append(Report.Stage(stage: current.name, seconds: (seconds * 1000).rounded() / 1000))
+            self.current = nil
+        }
     }
 
     /// The earliest instant after the build clock at which any drop changes state.

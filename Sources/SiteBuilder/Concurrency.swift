@@ -42,3 +42,16 @@ func chunked<T>(_ items: [T], into count: Int) -> [[T]] {
     let size = Swift.max(1, (items.count + count - 1) / count)
     return stride(from: 0, to: items.count, by: size).map { Array(items[$0..<Swift.min($0 + size, items.count)]) }
 }
+
+/// Values computed once on first use and shared by concurrent readers.
+final class Memo<Key: Hashable & Sendable, Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Key: Value] = [:]
+
+    func value(for key: Key, _ make: () -> Value) -> Value {
+        if let known = lock.withLock({ values[key] }) { return known }
+        let made = make()
+        lock.withLock { values[key] = made }
+        return made
+    }
+}

@@ -10,9 +10,16 @@ struct Contexts: Sendable {
     let dropsByTag: [String: [Drop]]
     /// Public drops in opening order, computed once: every listing starts from it.
     let visible: [Drop]
-    /// Each public drop's card (its summary in listings) by slug, built once: a drop appears in
-    /// the archive, its tags, its creator's page and the home and schedule pages.
-    private var cards: [String: TemplateValue]
+    /// Each public drop's card (its summary in listings) by slug, built once when first needed:
+    /// a drop appears in the archive, its tags, its creator's page and the home and schedule pages.
+    private let cards = Memo<String, TemplateValue>()
+    /// What each public drop's page, card and calendar are made of, as one digest by slug (see
+    /// `inputs(of:)`): pages listing drops are fingerprinted from these without being built.
+    private(set) var dropInputs: [String: String]
+    /// The site-wide values every page reads (the `site` context), as a digest.
+    private(set) var globals: String
+    /// Tags with their drop counts, as the archive pages show them.
+    let tagCounts: TemplateValue
     /// Every drop time formatted once; a drop appears on many listing pages.
     private let times: [Date: TimeText]
     /// When the site last changed state (the latest opening, closing or archiving that has
@@ -53,10 +60,41 @@ struct Contexts: Sendable {
         var byTag: [String: [Drop]] = [:]
         for drop in visible { for tag in drop.tags { byTag[tag, default: []].append(drop) } }
         dropsByTag = byTag
-        cards = [:]
-        var cards: [String: TemplateValue] = [:]
-        for drop in visible { cards[drop.slug] = self.drop(drop) }
-        self.cards = cards
+        tagCounts = .list(byTag.keys.sorted().map { ["name": .string($0), "url": .string("/tags/\($0)/"), "count": .int(byTag[$0]!.count)] })
+        dropInputs = [:]
+        globals = ""
+        globals = siteContext.digest()
+        var inputs: [String: String] = [:]
+        for drop in visible { inputs[drop.slug] = self.inputs(of: drop) }
+        dropInputs = inputs
+    }
+
+    /// Everything a drop's own page, its card and its calendar read besides the site-wide values:
+    /// its file (path and bytes), its state at the build clock, its planned media, what it shows
+    /// of its maker, policy, early-access badges and featuring events, and what of it is still to
+    /// come (calendar entries). Two builds with equal inputs render equal bytes for it.
+    func inputs(of drop: Drop) -> String {
+        var parts: [TemplateValue] = [.string(drop.source), .string(drop.state.rawValue)]
+        if let hero = drop.hero {
+            parts += [heroContext(hero), .list((hero.posters + [hero.ogImage]).map { image($0) })]
+        }
+        parts.append(.list(drop.images.map { [still($0), .list($0.variants.map { image($0) })] }))
+        if let creator = site.creator(drop.creatorID) {
+            parts += [.string(creator.id), .string(creator.name), .string(creator.location ?? "")]
+        }
+        if let policy = drop.policyID.flatMap(site.policy) {
+            parts += [.string(policy.title), .string(policy.path), .string(policy.promise)]
+        }
+        for badge in (drop.earlyAccess?.badges ?? []).compactMap(site.badge) { parts += [.string(badge.name), .string(badge.path)] }
+        for event in site.events where event.drops.contains(drop.slug) && event.ends > site.now {
+            parts += [.string(event.title), .string(event.path), .string(span(event.starts, event.ends))]
+        }
+        parts += [.bool(openingEvent(drop) != nil), .list(drop.pickup.map { .bool($0.ends > site.now) })]
+        return TemplateValue.list(parts).digest()
+    }
+
+    private func image(_ ref: ImageRef) -> TemplateValue {
+        [.string(ref.path), .int(ref.width), .int(ref.height), .string(ref.contentType)]
     }
 
     var siteContext: TemplateValue {
@@ -88,7 +126,10 @@ struct Contexts: Sendable {
 
     /// A drop's card, or with `full` everything its own page shows.
     func drop(_ drop: Drop, full: Bool = false) -> TemplateValue {
-        if !full, let card = cards[drop.slug] { return card }
+        full ? makeDrop(drop, full: true) : cards.value(for: drop.slug) { makeDrop(drop, full: false) }
+    }
+
+    private func makeDrop(_ drop: Drop, full: Bool) -> TemplateValue {
         let currency = site.config.currency
         var context: [String: TemplateValue] = [
             "slug": .string(drop.slug), "url": .string(drop.path), "permalink": .string(site.config.absoluteURL(drop.path)),
@@ -209,7 +250,8 @@ struct Contexts: Sendable {
 
     func dropList<Drops: Sequence<Drop>>(_ drops: Drops) -> TemplateValue { .list(drops.map { drop($0) }) }
 
-    func creator(_ creator: Creator, full: Bool = false) -> TemplateValue {
+    /// A maker's card, or with `full` their page; `listingDrops: false` leaves out their drops.
+    func creator(_ creator: Creator, full: Bool = false, listingDrops: Bool = true) -> TemplateValue {
         var context: TemplateValue = [
             "id": .string(creator.id), "name": .string(creator.name), "url": .string(creator.path),
             "location": .string(creator.location ?? ""), "summary": .string(creator.summary),
@@ -223,6 +265,8 @@ struct Contexts: Sendable {
         if full {
             context["bio"] = .string(creator.bioHTML)
             context["links"] = .list(creator.links.map { ["label": .string($0.label), "url": .string($0.url)] })
+            // Everything above is the profile; the creator page's fingerprint reads it up to here.
+            guard listingDrops else { return context }
             let drops = dropsByCreator[creator.id] ?? []
             context["drops"] = dropList(drops.reversed())
             context["drop_count"] = .int(drops.count)

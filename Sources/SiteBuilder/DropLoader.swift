@@ -34,7 +34,8 @@ enum DropLoader {
             return Result(loaded: cached, diagnostics: [], cacheKey: key, fromCache: true)
         }
         guard let file = SourceFile.parse(data, path: path, log: &log) else { return Result(loaded: nil, diagnostics: log.all) }
-        let loaded = parse(file, root: root, now: now, config: config, log: &log)
+        var loaded = parse(file, root: root, now: now, config: config, log: &log)
+        loaded?.drop.source = key
         return Result(loaded: log.isEmpty ? loaded : nil, diagnostics: log.all, cacheKey: key)
     }
 

@@ -153,6 +153,8 @@ public struct Drop: Sendable, Codable {
     public var state: DropState
     /// Line of each top-level key in the file, for errors found after loading.
     var lines: [String: Int] = [:]
+    /// The content-cache key of the file (a hash of its path and bytes): what the drop was read from.
+    var source = ""
 
     public var path: String { "/drops/\(slug)/" }
 }

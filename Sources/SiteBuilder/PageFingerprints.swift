@@ -13,7 +13,7 @@ import Foundation
 public struct PageFingerprints: Sendable, Equatable {
     static let relativePath = ".dropgen/pages"
     /// Bumped whenever rendering changes in a way the value does not show.
-    static let format = "dropgen-pages-1"
+    static let format = "dropgen-pages-2"
 
     private(set) var byPath: [String: String] = [:]
 

@@ -69,6 +69,34 @@ struct PageRenderer: Sendable {
         return rewriteAssetReferences(html)
     }
 
+    /// For the pages that come by the thousand (drops, archive pages, tags, makers, redirects), a
+    /// value from which their template value follows, built without building it: the site-wide
+    /// digest and the inputs of the drops they show. Their fingerprints come from this; nil for
+    /// the few other pages, which are fingerprinted from their template value itself.
+    func inputs(of page: Page) -> TemplateValue? {
+        func listed<Drops: Sequence<Drop>>(_ drops: Drops) -> TemplateValue { .list(drops.map { .string(contexts.dropInputs[$0.slug] ?? "") }) }
+        let globals = TemplateValue.string(contexts.globals)
+        switch page {
+        case .drop(let index):
+            return ["drop", globals, .string(contexts.dropInputs[site.drops[index].slug] ?? contexts.inputs(of: site.drops[index]))]
+        case .dropArchive(let number):
+            let visible = contexts.visible
+            let end = max(0, visible.count - (number - 1) * Page.archivePageSize)
+            return ["drops", globals, .int(number), .int(visible.count), contexts.tagCounts,
+                    listed(visible[max(0, end - Page.archivePageSize)..<end].reversed())]
+        case .tag(let tag):
+            return ["tag", globals, .string(tag), listed((contexts.dropsByTag[tag] ?? []).reversed())]
+        case .creator(let index):
+            let creator = site.creators[index]
+            return ["creator", globals, contexts.creator(creator, full: true, listingDrops: false),
+                    listed((contexts.dropsByCreator[creator.id] ?? []).reversed())]
+        case .alias(let alias, let target):
+            return ["redirect", globals, .string(alias), .string(contexts.dropInputs[site.drops[target].slug] ?? "")]
+        default:
+            return nil
+        }
+    }
+
     /// The template a page uses and everything it reads: the page's bytes are a function of these
     /// (and the asset map) alone, which is what lets a rebuild skip pages whose value is unchanged.
     func templateAndContext(_ page: Page) -> (String, TemplateValue) {
@@ -104,10 +132,7 @@ struct PageRenderer: Sendable {
             return ("drops", [
                 "page": contexts.page(title: number == 1 ? "All drops · \(config.title)" : "All drops, page \(number) · \(config.title)",
                                       path: url(number), description: "Every drop, newest first."),
-                "drops": contexts.dropList(slice), "pagination": pagination,
-                "tags": .list(contexts.dropsByTag.keys.sorted().map {
-                    ["name": .string($0), "url": .string("/tags/\($0)/"), "count": .int(contexts.dropsByTag[$0]!.count)]
-                }),
+                "drops": contexts.dropList(slice), "pagination": pagination, "tags": contexts.tagCounts,
             ])
         case .drop(let index):
             let drop = site.drops[index]

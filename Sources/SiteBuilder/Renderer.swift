@@ -7,10 +7,11 @@ public enum Renderer {
         /// Every output except the pages carried over from the previous build.
         public var tree: OutputTree
         public var pages: Int
+        public var pagesRendered: Int
         /// Each page's fingerprint: the hash of its template set, asset map and template value.
         public var fingerprints: PageFingerprints
-        /// Pages whose fingerprint matched the previous build's: not rendered, their previous
-        /// file stands.
+        /// Pages and other outputs whose fingerprint matched the previous build's: not made
+        /// again, their previous file stands.
         public var reused: Set<String>
     }
 
@@ -40,8 +41,12 @@ public enum Renderer {
         let results = await concurrentMap(chunks) { chunk -> [Outcome] in
             chunk.map { page -> Outcome in
                 let path = page.outputPath(in: site)
+                // Pages that come by the thousand are fingerprinted from their inputs, so an
+                // unchanged one costs no template value at all; the others from their value.
+                let fromInputs = renderer.inputs(of: page).map { PageFingerprints.fingerprint(shared: inputs, template: "inputs", value: $0) }
+                if let fromInputs, previous[path] == fromInputs { return .reused(path: path, fingerprint: fromInputs) }
                 let (template, context) = renderer.templateAndContext(page)
-                let fingerprint = PageFingerprints.fingerprint(shared: inputs, template: template, value: context)
+                let fingerprint = fromInputs ?? PageFingerprints.fingerprint(shared: inputs, template: template, value: context)
                 if previous[path] == fingerprint { return .reused(path: path, fingerprint: fingerprint) }
                 do throws(Diagnostic) {
                     let html = try renderer.render(template, context)
@@ -58,6 +63,7 @@ public enum Renderer {
         var pagePaths: [String] = []
         var fingerprints = PageFingerprints()
         var reused: Set<String> = []
+        var pagesReused = 0
         for result in results.joined() {
             let path: String
             switch result {
@@ -69,6 +75,7 @@ public enum Renderer {
                 path = carried
                 reused.insert(path)
                 fingerprints[path] = fingerprint
+                pagesReused += 1
             case .failed(let diagnostic):
                 diagnostics.append(diagnostic)
                 continue
@@ -81,19 +88,39 @@ public enum Renderer {
         tree.files["sitemap.xml"] = Data(contexts.sitemap(pages: pagePaths.filter { !aliasPaths.contains($0) }).utf8)
         tree.files["robots.txt"] = Data(contexts.robots.utf8)
         tree.files["feed.xml"] = Data(contexts.atomFeed().utf8)
-        let entries = contexts.catalogEntries()
-        tree.files["catalog.json"] = Data(contexts.catalog(contexts.visible.map { entries[$0.slug]! }).utf8)
         tree.files["drops.ics"] = Data(contexts.siteCalendar().utf8)
-        for drop in contexts.visible {
-            if let calendar = contexts.dropCalendar(drop) { tree.files["drops/\(drop.slug)/drop.ics"] = Data(calendar.utf8) }
-        }
-        for creator in site.creators {
-            let drops = (contexts.dropsByCreator[creator.id] ?? []).map { entries[$0.slug]! }
-            tree.files["creators/\(creator.id)/catalog.json"] = Data(contexts.catalog(drops).utf8)
-        }
         let redirects = contexts.redirects
         if !redirects.isEmpty { tree.files["_redirects"] = Data(redirects.utf8) }
-        return Rendered(tree: tree, pages: pages.count, fingerprints: fingerprints, reused: reused)
+
+        // Catalogs and per-drop calendars, like pages, are kept when their inputs are unchanged.
+        func output(_ path: String, from inputValue: TemplateValue, _ make: () -> String?) {
+            let fingerprint = PageFingerprints.fingerprint(shared: inputs, template: "output", value: inputValue)
+            if previous[path] == fingerprint {
+                reused.insert(path)
+                fingerprints[path] = fingerprint
+            } else if let text = make() {
+                tree.files[path] = Data(text.utf8)
+                fingerprints[path] = fingerprint
+            }
+        }
+        func listed(_ drops: [Drop]) -> TemplateValue { .list(drops.map { .string(contexts.dropInputs[$0.slug] ?? "") }) }
+        let clock = TemplateValue.string(RFC3339.format(site.now)), globals = TemplateValue.string(contexts.globals)
+        let entries = Memo<String, JSONValue>()
+        func entry(_ drop: Drop) -> JSONValue { entries.value(for: drop.slug) { contexts.catalogEntry(drop) } }
+        output("catalog.json", from: ["catalog", globals, clock, listed(contexts.visible)]) {
+            contexts.catalog(contexts.visible.map(entry))
+        }
+        for creator in site.creators {
+            let drops = contexts.dropsByCreator[creator.id] ?? []
+            output("creators/\(creator.id)/catalog.json", from: ["catalog", globals, clock, listed(drops)]) { contexts.catalog(drops.map(entry)) }
+        }
+        let stamp = TemplateValue.string(RFC3339.format(contexts.siteUpdated))
+        for drop in contexts.visible {
+            output("drops/\(drop.slug)/drop.ics", from: ["ics", globals, stamp, .string(contexts.dropInputs[drop.slug] ?? "")]) {
+                contexts.dropCalendar(drop)
+            }
+        }
+        return Rendered(tree: tree, pages: pages.count, pagesRendered: pages.count - pagesReused, fingerprints: fingerprints, reused: reused)
     }
 }
 

@@ -144,7 +144,7 @@ public enum SiteBuild {
             progress(.stage("Saving the content cache"))
             try? await cache.save(root: site.root)
             return Report(record: record, files: manifest.files.count + 1, bytes: manifest.files.reduce(0) { $0 + $1.size },
-                          pagesRendered: rendered.pages - rendered.reused.count, dropsParsed: cache.parsedByLastLoad, filesRewritten: written.written,
+                          pagesRendered: rendered.pagesRendered, dropsParsed: cache.parsedByLastLoad, filesRewritten: written.written,
                           filesUnchanged: written.reused, mediaEncoded: mediaReport.encoded, mediaCacheHits: mediaReport.cacheHits,
                           mediaPruned: pruned, seconds: stages.finish())
         }

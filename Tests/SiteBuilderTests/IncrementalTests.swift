@@ -73,6 +73,70 @@ import Testing
         #expect(try fixture.snapshot("public") == (try fixture.snapshot("cold")))
     }
 
+    /// An edit of each kind of source, and a move of the clock: the rebuild renders only what
+    /// the fingerprints say changed, and must still equal a cold build byte for byte. A missing
+    /// dependency in the fingerprints shows up here as a stale page.
+    struct Edit: Sendable, CustomTestStringConvertible {
+        var name: String
+        var files: [String: String?] = [:]
+        var later: TimeInterval = 0
+        var testDescription: String { name }
+    }
+
+    static let richSite: [String: String?] = [
+        "content/badges/regular.md": "---\nname: Regular\nfor: buyer\ncriteria: Bought three times\n---\nThanks.\n",
+        "content/events/advent.md": "---\ntitle: Advent pop-up\nlocation: Westwerk\nstarts: 2026-12-12T11:00:00+01:00\nends: 2026-12-12T18:00:00+01:00\ndrops: [cups]\n---\nMulled juice.\n",
+        "content/drops/cups.md": cups(),
+        "content/drops/prints.md": Fixture.drop(title: "Prints").replacingOccurrences(of: "tags: [ceramics]", with: "tags: [paper]"),
+        "static/css/extra.css": "body{color:red}",
+        "templates/footer.mustache": "<footer><link rel=\"stylesheet\" href=\"/css/extra.css\"></footer>",
+    ]
+
+    static func cups(_ replacements: [String: String] = [:]) -> String {
+        var text = Fixture.drop("""
+            early_access: { opens: 2026-12-04T12:00:00+01:00, badges: [regular] }
+            pickup:
+              - { location: Stall 14, starts: 2026-12-06T10:00:00+01:00, ends: 2026-12-06T14:00:00+01:00 }
+            """, title: "Cups").replacingOccurrences(of: "tags: [ceramics]", with: "tags: [cups]")
+        for (old, new) in replacements { text = text.replacingOccurrences(of: old, with: new) }
+        return text
+    }
+
+    static let edits: [Edit] = [
+        Edit(name: "drop body", files: ["content/drops/cups.md": cups(["Twenty-four mugs.": "Twelve cups."])]),
+        Edit(name: "drop stock", files: ["content/drops/cups.md": cups(["remaining: 7": "remaining: 0"])]),
+        Edit(name: "drop tags", files: ["content/drops/cups.md": cups(["tags: [cups]": "tags: [paper, mugs]"])]),
+        Edit(name: "drop opening", files: ["content/drops/cups.md": cups(["opens: 2026-12-04T18:00:00+01:00": "opens: 2026-12-05T10:00:00+01:00"])]),
+        Edit(name: "new drop", files: ["content/drops/bowls.md": Fixture.drop(title: "Bowls")]),
+        Edit(name: "maker renamed", files: ["content/creators/mara.md": "---\nname: Mara Lind\nlocation: Halle\n---\nThrows mugs.\n"]),
+        Edit(name: "policy", files: ["content/policies/standard.md": "---\ntitle: Standard\nrefund_days: 30\ndispute_response_hours: 24\n---\nRefunds.\n"]),
+        Edit(name: "badge renamed", files: ["content/badges/regular.md": "---\nname: Regular buyer\nfor: buyer\ncriteria: Bought three times\n---\nThanks.\n"]),
+        Edit(name: "event", files: ["content/events/advent.md": "---\ntitle: Winter pop-up\nlocation: Westwerk\nstarts: 2026-12-12T11:00:00+01:00\nends: 2026-12-12T18:00:00+01:00\ndrops: [cups]\n---\nMulled juice.\n"]),
+        Edit(name: "site title", files: ["dropgen.yaml": Fixture.config.replacingOccurrences(of: "Test Market", with: "Saturday Market")]),
+        Edit(name: "stylesheet", files: ["static/css/extra.css": "body{color:blue}"]),
+        Edit(name: "card template", files: ["templates/card.mustache": "<li><a href=\"{{url}}\">{{title}}</a> {{scarcity}}</li>\n"]),
+        Edit(name: "clock past the pickup", later: 86_400 + 4 * 3600),
+        Edit(name: "clock past the event", later: 8 * 86_400),
+    ]
+
+    @Test(arguments: edits) func everyKindOfChangeMatchesAColdBuild(_ edit: Edit) async throws {
+        let fixture = try Fixture.site(Self.richSite)
+        let cold = try await fixture.build()
+        for (path, contents) in edit.files {
+            if let contents { try fixture.write(path, contents) } else { try FileManager.default.removeItem(at: fixture.root.appendingPathComponent(path)) }
+        }
+        let now = Fixture.now.addingTimeInterval(edit.later)
+        let rebuilt = try await fixture.build(now: now)
+        #expect(rebuilt.pagesRendered > 0 || rebuilt.filesRewritten > 0, "\(edit.name) changed nothing")
+        if edit.name.hasPrefix("drop") || edit.name == "policy" || edit.name == "badge renamed" {
+            #expect(rebuilt.pagesRendered < cold.record.pages, "\(edit.name) rendered every page")
+        }
+        try await fixture.build(now: now, out: "cold")
+        let incremental = try fixture.snapshot("public"), fresh = try fixture.snapshot("cold")
+        #expect(incremental.keys.sorted() == fresh.keys.sorted())
+        for (path, data) in fresh where incremental[path] != data { Issue.record("\(edit.name): \(path) differs from a cold build") }
+    }
+
     @Test func removedDropLeavesNoPagesBehind() async throws {
         let fixture = try Self.site()
         try await fixture.build()

@@ -59,9 +59,9 @@ public struct PreviewServer: Sendable {
         let watcher = SiteWatcher(root: options.siteRoot.standardizedFileURL)
 
         let initial = watcher.fingerprint()
-        // Parsed drop files, kept across rebuilds: an edit parses one file, not the whole site.
-        let contentCache = await ContentCache.load(root: options.siteRoot.standardizedFileURL)
-        await rebuild(into: output, changed: [], cache: contentCache)
+        // Parsed drops and the last build's records, kept across rebuilds: an edit costs what it changes.
+        let session = SiteBuild.Session(contentCache: await ContentCache.load(root: options.siteRoot.standardizedFileURL))
+        await rebuild(into: output, changed: [], session: session)
 
         let options = self.options, report = self.report
         let app = Application(
@@ -75,14 +75,14 @@ public struct PreviewServer: Sendable {
         let state = self.state
         // Open event streams would hold a graceful shutdown forever: end them when we are cancelled.
         try await withTaskCancellationHandler {
-            try await serve(app, watcher: watcher, initial: initial, output: output, cache: contentCache)
+            try await serve(app, watcher: watcher, initial: initial, output: output, session: session)
         } onCancel: {
             Task { await state.finishAll() }
         }
     }
 
     private func serve(_ app: some ApplicationProtocol, watcher: SiteWatcher, initial: [String: SiteWatcher.Stamp], output: URL,
-                       cache contentCache: ContentCache) async throws {
+                       session: SiteBuild.Session) async throws {
         let options = self.options
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.run() }
@@ -94,7 +94,7 @@ public struct PreviewServer: Sendable {
                     // The fingerprint is taken before the build, so an edit made while it runs
                     // triggers the next one.
                     baseline = next
-                    await rebuild(into: output, changed: changed, cache: contentCache)
+                    await rebuild(into: output, changed: changed, session: session)
                 }
             }
             defer { group.cancelAll() }
@@ -103,12 +103,12 @@ public struct PreviewServer: Sendable {
     }
 
     /// One build into the scratch folder; the previous good build stays served if it fails.
-    func rebuild(into output: URL, changed: [String], cache: ContentCache) async {
+    func rebuild(into output: URL, changed: [String], session: SiteBuild.Session) async {
         let started = ContinuousClock.now
         do {
             let buildReport = try await SiteBuild.run(SiteBuild.Options(siteRoot: options.siteRoot, output: output,
-                                                                        now: options.now ?? Date(), contentCache: cache))
-            let site = try BuiltSite.load(folder: output)
+                                                                        now: options.now ?? Date(), session: session))
+            let site = try session.manifest.map { BuiltSite(folder: output, entries: $0) } ?? BuiltSite.load(folder: output)
             await state.succeeded(site)
             let elapsed = ContinuousClock.now - started
             report(.built(pages: buildReport.record.pages, rendered: buildReport.pagesRendered, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,

@@ -48,6 +48,27 @@ public final class ContentCache: @unchecked Sendable {
 
     public var count: Int { lock.withLock { entries.count } }
 
+    /// Set by a session: a file whose size and modification time are what they were when it was
+    /// last read is taken to hold the same bytes and is not read again.
+    var trustsFileTimes: Bool {
+        get { lock.withLock { trustsTimes } }
+        set { lock.withLock { trustsTimes = newValue } }
+    }
+    private var trustsTimes = false
+    private var seen: [String: (size: Int, modified: Int, key: String)] = [:]
+
+    /// The key of a file read before with this size and time, when file times are trusted.
+    func knownKey(path: String, size: Int, modified: Int) -> String? {
+        lock.withLock {
+            guard trustsTimes, let file = seen[path], file.size == size, file.modified == modified else { return nil }
+            return file.key
+        }
+    }
+
+    func saw(path: String, size: Int, modified: Int, key: String) {
+        lock.withLock { if trustsTimes { seen[path] = (size, modified, key) } }
+    }
+
     /// Drop files the last load had to parse (not in the cache, or with missing media).
     public var parsedByLastLoad: Int { lock.withLock { parsed } }
 

@@ -25,10 +25,19 @@ enum DropLoader {
 
     static func load(_ path: String, root: URL, now: Date, config: SiteConfig, cache: ContentCache?) -> Result {
         var log = DiagnosticLog()
-        guard let data = FileManager.default.contents(atPath: root.path + "/" + path) else {
+        let full = root.path + "/" + path
+        var status = stat()
+        let found = stat(full, &status) == 0
+        let size = Int(status.st_size), modified = Int(status.st_mtim.tv_sec) * 1_000_000_000 + Int(status.st_mtim.tv_nsec)
+        if found, let key = cache?.knownKey(path: path, size: size, modified: modified), var cached = cache?.reusable(key) {
+            cached.drop.state = cached.drop.state(at: now, archiveAfterDays: config.archiveAfterDays)
+            return Result(loaded: cached, diagnostics: [], cacheKey: key, fromCache: true)
+        }
+        guard let data = FileManager.default.contents(atPath: full) else {
             return Result(loaded: nil, diagnostics: [Diagnostic(file: path, message: "cannot be read")])
         }
         let key = ContentCache.key(path: path, root: root, data: data)
+        if found { cache?.saw(path: path, size: size, modified: modified, key: key) }
         if var cached = cache?.reusable(key) {
             cached.drop.state = cached.drop.state(at: now, archiveAfterDays: config.archiveAfterDays)
             return Result(loaded: cached, diagnostics: [], cacheKey: key, fromCache: true)

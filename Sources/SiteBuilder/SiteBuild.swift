@@ -12,18 +12,18 @@ public enum SiteBuild {
         /// Remove cached media that this build no longer references.
         public var pruneCache: Bool
         public var progress: (@Sendable (Progress) -> Void)?
-        /// Parsed drop files to reuse; by default the site's `.dropgen-cache/content.json`.
-        /// `dropgen serve` passes one it keeps in memory.
-        public var contentCache: ContentCache?
+        /// What `dropgen serve` keeps in memory across rebuilds; nil for a one-off build, which
+        /// reads the site's content cache and the previous output's records from disk.
+        public var session: Session?
 
         public init(siteRoot: URL, output: URL? = nil, now: Date, pruneCache: Bool = false,
-                    progress: (@Sendable (Progress) -> Void)? = nil, contentCache: ContentCache? = nil) {
+                    progress: (@Sendable (Progress) -> Void)? = nil, session: Session? = nil) {
             self.siteRoot = siteRoot
             self.output = output
             self.now = now
             self.pruneCache = pruneCache
             self.progress = progress
-            self.contentCache = contentCache
+            self.session = session
         }
     }
 
@@ -104,28 +104,45 @@ public enum SiteBuild {
         guard !isSameOrAncestor(output, of: root) else {
             throw OutputWriter.Refused(description: "the output folder \(output.path) would replace the site itself; choose another --out")
         }
-        let manager = FileManager.default
-        let previousStamps = manager.fileExists(atPath: output.appendingPathComponent(BuildManifest.incompleteMarker).path) ? nil
-            : manager.contents(atPath: output.appendingPathComponent(InputStamps.relativePath).path).flatMap(InputStamps.decode)
-        progress(.stage("Checking for changes"))
-        var stamps = await InputStamps.current(siteRoot: root, now: options.now, previous: previousStamps)
-        if let previousStamps, stamps.sameInputs(as: previousStamps), !options.pruneCache,
-           var report = try await unchanged(output, previous: previousStamps, current: stamps) {
-            report.seconds = stages.finish()
-            return report
+        // A session is told of changes by its watcher and never skips a build; a one-off build
+        // first checks whether anything changed at all.
+        var stamps: InputStamps?
+        if options.session == nil {
+            let manager = FileManager.default
+            let previousStamps = manager.fileExists(atPath: output.appendingPathComponent(BuildManifest.incompleteMarker).path) ? nil
+                : manager.contents(atPath: output.appendingPathComponent(InputStamps.relativePath).path).flatMap(InputStamps.decode)
+            progress(.stage("Checking for changes"))
+            let current = await InputStamps.current(siteRoot: root, now: options.now, previous: previousStamps)
+            if let previousStamps, current.sameInputs(as: previousStamps), !options.pruneCache,
+               var report = try await unchanged(output, previous: previousStamps, current: current) {
+                report.seconds = stages.finish()
+                return report
+            }
+            stamps = current
         }
 
-        let previous = OutputWriter.PreviousBuild.at(output)
+        let remembered = options.session?.previous(for: output)
+        let previous = remembered ?? OutputWriter.PreviousBuild.at(output)
         progress(.stage("Loading content"))
-        let cache = if let cache = options.contentCache { cache } else { await ContentCache.load(root: root) }
+        let cache = if let session = options.session { session.contentCache } else { await ContentCache.load(root: root) }
         let (site, jobs) = try await Site.load(root: root, now: options.now, cache: cache)
         progress(.stage("Rendering pages"))
-        let rendered = try await Renderer.render(site, previous: await previous?.usableFingerprints() ?? PageFingerprints())
+        let fingerprints = if let remembered { remembered.fingerprints } else { await previous?.usableFingerprints() ?? PageFingerprints() }
+        let rendered = try await Renderer.render(site, previous: fingerprints)
         let media = MediaPipeline(siteRoot: site.root, options: site.config.media)
         var counts: [String: Int] = [:]
         for drop in site.drops { counts[drop.state.rawValue, default: 0] += 1 }
         let record = Record(now: RFC3339.format(site.now), pages: rendered.pages, drops: counts,
                             nextTransition: nextTransition(site).map(RFC3339.format))
+
+        var finalManifest: BuildManifest?
+        /// The next build of a session starts from this one, once it is in place.
+        func remember() {
+            guard let finalManifest else { return }
+            options.session?.remember(OutputWriter.PreviousBuild(
+                folder: output, entries: Dictionary(finalManifest.files.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a }),
+                fingerprints: rendered.fingerprints))
+        }
 
         /// Media, then the bookkeeping files, into `folder`, whose pages and static files are written.
         func finish(_ written: OutputWriter.Written, in folder: URL, mediaJobs: [MediaJob]) async throws -> Report {
@@ -139,8 +156,14 @@ public enum SiteBuild {
             try OutputWriter.replace(BuildManifest.relativePath, in: folder, with: try manifest.encoded())
             try OutputWriter.replace(PageFingerprints.relativePath, in: folder, with: rendered.fingerprints.encoded())
             try OutputWriter.replace(Record.relativePath, in: folder, with: try record.encoded())
-            stamps.outputs = Dictionary(manifest.files.map { ($0.path, $0.size) }, uniquingKeysWith: { a, _ in a })
-            try OutputWriter.replace(InputStamps.relativePath, in: folder, with: stamps.encoded())
+            if var stamps {
+                stamps.outputs = Dictionary(manifest.files.map { ($0.path, $0.size) }, uniquingKeysWith: { a, _ in a })
+                try OutputWriter.replace(InputStamps.relativePath, in: folder, with: stamps.encoded())
+            } else {
+                // A session's records are for its next one-off build too: never leave stale ones.
+                unlink(folder.path + "/" + InputStamps.relativePath)
+            }
+            finalManifest = manifest
             progress(.stage("Saving the content cache"))
             try? await cache.save(root: site.root)
             return Report(record: record, files: manifest.files.count + 1, bytes: manifest.files.reduce(0) { $0 + $1.size },
@@ -156,6 +179,7 @@ public enum SiteBuild {
             let written = try await OutputWriter.update(rendered.tree, reused: rendered.reused, keep: keep, previous: previous)
             let report = try await finish(written, in: output, mediaJobs: jobs.filter { !keep.contains($0.outputPath) })
             OutputWriter.markComplete(output)
+            remember()
             return report
         }
         let staging = try OutputWriter.prepareStaging(for: output)
@@ -164,6 +188,7 @@ public enum SiteBuild {
             let written = try await OutputWriter.write(rendered.tree, into: staging)
             let report = try await finish(written, in: staging, mediaJobs: jobs)
             try OutputWriter.swap(staging: staging, onto: output)
+            remember()
             return report
         } catch {
             try? FileManager.default.removeItem(at: staging)

@@ -137,6 +137,28 @@ import Testing
         for (path, data) in fresh where incremental[path] != data { Issue.record("\(edit.name): \(path) differs from a cold build") }
     }
 
+    /// `dropgen serve`'s way: one session across builds, records kept in memory.
+    @Test func sessionRebuildsMatchColdBuilds() async throws {
+        let fixture = try Fixture.site(Self.richSite)
+        let session = SiteBuild.Session(contentCache: ContentCache())
+        func build() async throws -> SiteBuild.Report {
+            try await SiteBuild.run(SiteBuild.Options(siteRoot: fixture.root, output: fixture.root.appendingPathComponent("public"),
+                                                      now: Fixture.now, session: session))
+        }
+        let first = try await build()
+        #expect(first.pagesRendered == first.record.pages && session.manifest?.count == first.files - 1)
+        for edit in Self.edits where edit.later == 0 {
+            for (path, contents) in edit.files { try fixture.write(path, contents!) }
+            let rebuilt = try await build()
+            #expect(rebuilt.dropsParsed <= 1, "\(edit.name)")
+            try? FileManager.default.removeItem(at: fixture.root.appendingPathComponent("cold"))
+            try await fixture.build(out: "cold")
+            #expect(try fixture.snapshot("public") == (try fixture.snapshot("cold")), "\(edit.name)")
+            #expect(session.manifest == (try BuildManifest.decode(Data(try fixture.read("public/.dropgen/manifest.json").utf8)))
+                .files.reduce(into: [:]) { $0[$1.path] = $1 })
+        }
+    }
+
     @Test func removedDropLeavesNoPagesBehind() async throws {
         let fixture = try Self.site()
         try await fixture.build()

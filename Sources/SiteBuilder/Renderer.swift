@@ -17,7 +17,10 @@ public enum Renderer {
 
     /// Renders every page whose fingerprint differs from `previous` (all of them when it is
     /// empty); the others are listed in `reused`.
-    public static func render(_ site: Site, previous: PageFingerprints = PageFingerprints()) async throws(BuildFailed) -> Rendered {
+    /// `catalogEntries`, when given, keeps encoded catalog entries across builds (a session's),
+    /// keyed by the site-wide digest and the drop's inputs.
+    static func render(_ site: Site, previous: PageFingerprints = PageFingerprints(),
+                              catalogEntries: Memo<String, JSONValue>? = nil) async throws(BuildFailed) -> Rendered {
         let library = try TemplateLibrary(site.templates)
         var tree = OutputTree()
         var assets: [String: String] = [:]
@@ -105,8 +108,10 @@ public enum Renderer {
         }
         func listed(_ drops: [Drop]) -> TemplateValue { .list(drops.map { .string(contexts.dropInputs[$0.slug] ?? "") }) }
         let clock = TemplateValue.string(RFC3339.format(site.now)), globals = TemplateValue.string(contexts.globals)
-        let entries = Memo<String, JSONValue>()
-        func entry(_ drop: Drop) -> JSONValue { entries.value(for: drop.slug) { contexts.catalogEntry(drop) } }
+        let entries = catalogEntries ?? Memo<String, JSONValue>()
+        func entry(_ drop: Drop) -> JSONValue {
+            entries.value(for: contexts.globals + (contexts.dropInputs[drop.slug] ?? drop.slug)) { contexts.catalogEntry(drop) }
+        }
         output("catalog.json", from: ["catalog", globals, clock, listed(contexts.visible)]) {
             contexts.catalog(contexts.visible.map(entry))
         }

@@ -328,18 +328,23 @@ struct ContentFiles {
     }
 
     /// `folder/*.md`, and with bundles also `folder/<slug>/index.md`.
+    /// Listed with `readdir`, whose entry types spare a `stat` per file in folders of thousands.
     static func markdown(in folder: String, root: URL, bundles: Bool) -> [String] {
-        let manager = FileManager.default
-        let directory = root.appendingPathComponent(folder)
-        guard let names = try? manager.contentsOfDirectory(atPath: directory.path) else { return [] }
+        let directory = root.path + "/" + folder
+        guard let handle = opendir(directory) else { return [] }
+        defer { closedir(handle) }
         var paths: [String] = []
-        for name in names where !name.hasPrefix(".") && !name.hasPrefix("_") {
-            var isDirectory: ObjCBool = false
-            manager.fileExists(atPath: directory.appendingPathComponent(name).path, isDirectory: &isDirectory)
-            if isDirectory.boolValue {
-                if bundles, manager.fileExists(atPath: directory.appendingPathComponent(name + "/index.md").path) {
-                    paths.append("\(folder)/\(name)/index.md")
-                }
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard !name.hasPrefix("."), !name.hasPrefix("_") else { continue }
+            var type = entry.pointee.d_type
+            if type == UInt8(DT_UNKNOWN) || type == UInt8(DT_LNK) {
+                var status = stat()
+                guard stat(directory + "/" + name, &status) == 0 else { continue }
+                type = (status.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : UInt8(DT_REG)
+            }
+            if type == UInt8(DT_DIR) {
+                if bundles, access(directory + "/" + name + "/index.md", F_OK) == 0 { paths.append("\(folder)/\(name)/index.md") }
             } else if name.hasSuffix(".md") {
                 paths.append("\(folder)/\(name)")
             }

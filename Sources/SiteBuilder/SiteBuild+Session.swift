@@ -9,6 +9,8 @@ extension SiteBuild {
     /// nothing else writes to it, so its files are trusted to be as the session left them.
     public final class Session: @unchecked Sendable {
         public let contentCache: ContentCache
+        /// Encoded catalog entries by site-wide digest and drop inputs: an edit re-encodes one.
+        let catalogEntries = Memo<String, JSONValue>()
         private let lock = NSLock()
         private var last: OutputWriter.PreviousBuild?
 

@@ -128,7 +128,7 @@ public enum SiteBuild {
         let (site, jobs) = try await Site.load(root: root, now: options.now, cache: cache)
         progress(.stage("Rendering pages"))
         let fingerprints = if let remembered { remembered.fingerprints } else { await previous?.usableFingerprints() ?? PageFingerprints() }
-        let rendered = try await Renderer.render(site, previous: fingerprints)
+        let rendered = try await Renderer.render(site, previous: fingerprints, catalogEntries: options.session?.catalogEntries)
         let media = MediaPipeline(siteRoot: site.root, options: site.config.media)
         var counts: [String: Int] = [:]
         for drop in site.drops { counts[drop.state.rawValue, default: 0] += 1 }
@@ -164,8 +164,12 @@ public enum SiteBuild {
                 unlink(folder.path + "/" + InputStamps.relativePath)
             }
             finalManifest = manifest
-            progress(.stage("Saving the content cache"))
-            try? await cache.save(root: site.root)
+            // A session saves the cache once, after its first build; later edits are few, and the
+            // next one-off build parses them again.
+            if remembered == nil {
+                progress(.stage("Saving the content cache"))
+                try? await cache.save(root: site.root)
+            }
             return Report(record: record, files: manifest.files.count + 1, bytes: manifest.files.reduce(0) { $0 + $1.size },
                           pagesRendered: rendered.pagesRendered, dropsParsed: cache.parsedByLastLoad, filesRewritten: written.written,
                           filesUnchanged: written.reused, mediaEncoded: mediaReport.encoded, mediaCacheHits: mediaReport.cacheHits,

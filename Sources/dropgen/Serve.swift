@@ -63,6 +63,9 @@ struct Serve: AsyncParsableCommand {
             source.setEventHandler { task.cancel() }
             source.resume()
         }
+        // The sources must outlive the wait: an optimized build may otherwise release them (and
+        // with them the handlers) right after they are resumed, and Ctrl-C would do nothing.
+        defer { withExtendedLifetime(sources) {} }
         do {
             try await task.value
         } catch is CancellationError {

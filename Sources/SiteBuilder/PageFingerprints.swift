@@ -19,8 +19,6 @@ public struct PageFingerprints: Sendable, Equatable {
 
     public init() {}
 
-    public var count: Int { byPath.count }
-
     subscript(path: String) -> String? {
         get { byPath[path] }
         set { byPath[path] = newValue }

@@ -55,3 +55,12 @@ final class Memo<Key: Hashable & Sendable, Value: Sendable>: @unchecked Sendable
         return made
     }
 }
+
+/// A count shared by concurrent tasks, for progress.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+
+    /// Adds and returns the new total.
+    func add(_ amount: Int) -> Int { lock.withLock { value += amount; return value } }
+}

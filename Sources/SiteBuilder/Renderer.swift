@@ -20,7 +20,8 @@ public enum Renderer {
     /// `catalogEntries`, when given, keeps encoded catalog entries across builds (a session's),
     /// keyed by the site-wide digest and the drop's inputs.
     static func render(_ site: Site, previous: PageFingerprints = PageFingerprints(),
-                              catalogEntries: Memo<String, JSONValue>? = nil) async throws(BuildFailed) -> Rendered {
+                              catalogEntries: Memo<String, JSONValue>? = nil,
+                              progress: @escaping @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }) async throws(BuildFailed) -> Rendered {
         let library = try TemplateLibrary(site.templates)
         var tree = OutputTree()
         var assets: [String: String] = [:]
@@ -39,10 +40,13 @@ public enum Renderer {
             case reused(path: String, fingerprint: String)
             case failed(Diagnostic)
         }
-        // Chunks keep per-task overhead small for large sites while using every core.
-        let chunks = chunked(pages, into: ProcessInfo.processInfo.activeProcessorCount * 4)
+        // Chunks keep per-task overhead small for large sites while using every core, and are
+        // small enough for a progress bar to move.
+        let chunks = chunked(pages, into: max(ProcessInfo.processInfo.activeProcessorCount * 4, pages.count / 250))
+        let done = Counter()
         let results = await concurrentMap(chunks) { chunk -> [Outcome] in
-            chunk.map { page -> Outcome in
+            defer { progress(done.add(chunk.count), pages.count) }
+            return chunk.map { page -> Outcome in
                 let path = page.outputPath(in: site)
                 // Pages that come by the thousand are fingerprinted from their inputs, so an
                 // unchanged one costs no template value at all; the others from their value.

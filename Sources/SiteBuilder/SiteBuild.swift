@@ -30,6 +30,8 @@ public enum SiteBuild {
     public enum Progress: Sendable {
         case stage(String)
         case media(done: Int, total: Int, path: String)
+        /// Pages considered so far (rendered, or kept by their fingerprint).
+        case pages(done: Int, total: Int)
     }
 
     /// `.dropgen/build.json`: what the build saw, byte-identical for the same input and clock.
@@ -126,9 +128,14 @@ public enum SiteBuild {
         progress(.stage("Loading content"))
         let cache = if let session = options.session { session.contentCache } else { await ContentCache.load(root: root) }
         let (site, jobs) = try await Site.load(root: root, now: options.now, cache: cache)
+        // Saved while the pages render and are written; a session saves once, after its first
+        // build (later edits are few, and the next one-off build parses them again).
+        async let cacheSaved: Void = remembered == nil ? (try? await cache.save(root: root)) ?? () : ()
         progress(.stage("Rendering pages"))
         let fingerprints = if let remembered { remembered.fingerprints } else { await previous?.usableFingerprints() ?? PageFingerprints() }
-        let rendered = try await Renderer.render(site, previous: fingerprints, catalogEntries: options.session?.catalogEntries)
+        let rendered = try await Renderer.render(site, previous: fingerprints, catalogEntries: options.session?.catalogEntries) { done, total in
+            progress(.pages(done: done, total: total))
+        }
         let media = MediaPipeline(siteRoot: site.root, options: site.config.media)
         var counts: [String: Int] = [:]
         for drop in site.drops { counts[drop.state.rawValue, default: 0] += 1 }
@@ -164,12 +171,6 @@ public enum SiteBuild {
                 unlink(folder.path + "/" + InputStamps.relativePath)
             }
             finalManifest = manifest
-            // A session saves the cache once, after its first build; later edits are few, and the
-            // next one-off build parses them again.
-            if remembered == nil {
-                progress(.stage("Saving the content cache"))
-                try? await cache.save(root: site.root)
-            }
             return Report(record: record, files: manifest.files.count + 1, bytes: manifest.files.reduce(0) { $0 + $1.size },
                           pagesRendered: rendered.pagesRendered, dropsParsed: cache.parsedByLastLoad, filesRewritten: written.written,
                           filesUnchanged: written.reused, mediaEncoded: mediaReport.encoded, mediaCacheHits: mediaReport.cacheHits,
@@ -184,6 +185,7 @@ public enum SiteBuild {
             let report = try await finish(written, in: output, mediaJobs: jobs.filter { !keep.contains($0.outputPath) })
             OutputWriter.markComplete(output)
             remember()
+            await cacheSaved
             return report
         }
         let staging = try OutputWriter.prepareStaging(for: output)
@@ -193,6 +195,7 @@ public enum SiteBuild {
             let report = try await finish(written, in: staging, mediaJobs: jobs)
             try OutputWriter.swap(staging: staging, onto: output)
             remember()
+            await cacheSaved
             return report
         } catch {
             try? FileManager.default.removeItem(at: staging)

@@ -22,11 +22,15 @@ final class Terminal: @unchecked Sendable {
         return { [self] event in
             switch event {
             case .stage(let name): draw(name + "…")
-            case .media(let done, let total, let path):
-                let width = 24, filled = total == 0 ? width : width * done / total
-                draw("[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] \(done)/\(total) \(path)")
+            case .media(let done, let total, let path): draw(bar(done, total) + " \(done)/\(total) \(path)")
+            case .pages(let done, let total): draw("Rendering pages " + bar(done, total) + " \(done)/\(total)")
             }
         }
+    }
+
+    private func bar(_ done: Int, _ total: Int) -> String {
+        let width = 24, filled = total == 0 ? width : width * done / total
+        return "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "]"
     }
 
     func draw(_ line: String) {

@@ -235,3 +235,44 @@ import Testing
         #expect(await ContentCache.load(root: fixture.root).count == 2)
     }
 }
+
+@Suite struct BuildRecordTests {
+    @Test func inputStampsRoundTrip() {
+        var stamps = InputStamps(now: "2026-12-05T11:00:00Z", files: [
+            "content/drops/a b.md": .init(size: 12, modified: 1_764_000_000_123_456_789, sha256: String(repeating: "a", count: 64)),
+            "/opt/dropgen/bin/dropgen": .init(size: 97_411_992, modified: 5, sha256: "time-5"),
+        ])
+        stamps.outputs = ["drops/a-b/index.html": 4_321, "index.html": 0]
+        #expect(InputStamps.decode(stamps.encoded()) == stamps)
+        #expect(InputStamps.decode(Data("dropgen-inputs-0\nx\n".utf8)) == nil)
+        #expect(InputStamps.decode(Data("dropgen-inputs-1\nx\ni abc 12 notanumber path\n".utf8)) == nil)
+    }
+
+    @Test func pageFingerprintsRoundTrip() {
+        var fingerprints = PageFingerprints()
+        fingerprints["drops/a b/index.html"] = String(repeating: "f", count: 64)
+        fingerprints["index.html"] = String(repeating: "0", count: 64)
+        #expect(PageFingerprints.decode(fingerprints.encoded()) == fingerprints)
+        #expect(PageFingerprints.decode(Data("dropgen-pages-0\n".utf8)) == PageFingerprints())
+    }
+
+    @Test func buildsReportRenderingProgressUpToEveryPage() async throws {
+        let fixture = try Fixture.site()
+        let events = Events()
+        let report = try await SiteBuild.run(SiteBuild.Options(siteRoot: fixture.root, output: fixture.root.appendingPathComponent("public"),
+                                                               now: Fixture.now, progress: { events.add($0) }))
+        let pages = events.all.compactMap { event -> (Int, Int)? in
+            if case .pages(let done, let total) = event { return (done, total) } else { return nil }
+        }
+        #expect(!pages.isEmpty && pages.allSatisfy { $0.1 == report.record.pages })
+        #expect(pages.map(\.0).max() == report.record.pages)
+        #expect(report.seconds.map(\.stage).contains("Rendering pages"))
+    }
+
+    final class Events: @unchecked Sendable {
+        private let lock = NSLock()
+        private var events: [SiteBuild.Progress] = []
+        func add(_ event: SiteBuild.Progress) { lock.withLock { events.append(event) } }
+        var all: [SiteBuild.Progress] { lock.withLock { events } }
+    }
+}

@@ -45,11 +45,30 @@ public struct BuildManifest: Codable, Sendable, Equatable {
 
     /// Stable bytes: sorted keys and paths, so the same build gives the same manifest.
     public func encoded() throws -> Data {
+        if let fast = fastEncoded() { return fast }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         var data = try encoder.encode(self)
         data.append(0x0A)
         return data
+    }
+
+    /// The same bytes as `JSONEncoder` (pretty, sorted keys, slashes unescaped) gives, written
+    /// directly: a build writes a manifest of tens of thousands of entries each time. nil when a
+    /// string holds anything but printable ASCII without quotes or backslashes, or there are no
+    /// files: then the encoder's own escaping and layout are used.
+    func fastEncoded() -> Data? {
+        func plain(_ text: String) -> Bool { text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C } }
+        guard !files.isEmpty, files.allSatisfy({ plain($0.path) && plain($0.contentType) && plain($0.sha256) }) else { return nil }
+        var text = "{\n  \"files\" : [\n"
+        text.reserveCapacity(files.count * 260)
+        for (index, entry) in files.enumerated() {
+            text += "    {\n      \"cache_class\" : \"\(entry.cacheClass.rawValue)\",\n      \"content_type\" : \"\(entry.contentType)\",\n"
+            text += "      \"hashed\" : \(entry.hashed),\n      \"path\" : \"\(entry.path)\",\n      \"sha256\" : \"\(entry.sha256)\",\n"
+            text += "      \"size\" : \(entry.size)\n    }" + (index == files.count - 1 ? "\n" : ",\n")
+        }
+        text += "  ],\n  \"version\" : \(version)\n}\n"
+        return Data(text.utf8)
     }
 
     public static func decode(_ data: Data) throws -> BuildManifest {

@@ -32,7 +32,7 @@ public struct PreviewServer: Sendable {
     public enum Event: Sendable {
         case listening(host: String, port: Int)
         /// `rendered` of `pages` were rendered again; the rest kept their previous file.
-        case built(pages: Int, rendered: Int, seconds: Double, changed: [String])
+        case built(pages: Int, rendered: Int, seconds: Double, changed: [String], stages: [SiteBuild.Report.Stage])
         case failed(BuildFailed)
         case internalError(String)
     }
@@ -112,7 +112,7 @@ public struct PreviewServer: Sendable {
             await state.succeeded(site)
             let elapsed = ContinuousClock.now - started
             report(.built(pages: buildReport.record.pages, rendered: buildReport.pagesRendered, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-                          changed: changed))
+                          changed: changed, stages: buildReport.seconds))
         } catch let failure as BuildFailed {
             await state.failed(failure.description)
             report(.failed(failure))

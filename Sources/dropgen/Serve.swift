@@ -42,11 +42,15 @@ struct Serve: AsyncParsableCommand {
             switch event {
             case .listening(let host, let port):
                 say("Serving \(options.siteRoot.path) at http://\(host):\(port)/ — edits rebuild and reload. Ctrl-C stops.")
-            case .built(let pages, let rendered, let seconds, let changed):
+            case .built(let pages, let rendered, let seconds, let changed, let stages):
                 let what = changed.isEmpty ? "" : " after " + (changed.count <= 3 ? changed.joined(separator: ", ") : "\(changed.count) changes")
                 let time = String(format: "%.2f", seconds)
                 say(rendered == pages ? "Built \(pages) pages in \(time) s\(what)."
                     : "Rendered \(rendered) of \(pages) pages in \(time) s\(what); the rest were unchanged.")
+                // Where a slow rebuild's time went, so a creator can tell a heavy template from a slow disk.
+                if seconds >= 1 {
+                    say("  " + stages.map { "\($0.stage.lowercased()) \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: ", "))
+                }
             case .failed(let failure):
                 printError(failure.diagnostics.map(\.description).joined(separator: "\n")
                            + "\nThe build failed; the browser shows these errors until they are fixed.")

@@ -6,8 +6,10 @@ import Foundation
 struct Contexts: Sendable {
     let site: Site
     let clock: LocalClock
-    let dropsByCreator: [String: [Drop]]
-    let dropsByTag: [String: [Drop]]
+    /// Positions in `visible`, in opening order: a `Drop` is large, and copying it into every
+    /// grouping and listing dominated rebuilds.
+    let dropsByCreator: [String: [Int]]
+    let dropsByTag: [String: [Int]]
     /// Public drops in opening order, computed once: every listing starts from it.
     let visible: [Drop]
     /// Each public drop's card (its summary in listings) by slug, built once when first needed:
@@ -16,6 +18,8 @@ struct Contexts: Sendable {
     /// What each public drop's page, card and calendar are made of, as one digest by slug (see
     /// `inputs(of:)`): pages listing drops are fingerprinted from these without being built.
     private(set) var dropInputs: [String: String]
+    /// The same, by position in `visible`.
+    private(set) var visibleInputs: [String]
     /// The site-wide values every page reads (the `site` context), as a digest.
     private(set) var globals: String
     /// Tags with their drop counts, as the archive pages show them.
@@ -56,17 +60,28 @@ struct Contexts: Sendable {
         siteUpdated = visible.compactMap {
             $0.transitions(archiveAfterDays: site.config.archiveAfterDays).filter { $0 <= site.now }.max()
         }.max() ?? site.now
-        dropsByCreator = Dictionary(grouping: visible, by: \.creatorID)
-        var byTag: [String: [Drop]] = [:]
-        for drop in visible { for tag in drop.tags { byTag[tag, default: []].append(drop) } }
+        var byCreator: [String: [Int]] = [:], byTag: [String: [Int]] = [:]
+        for index in visible.indices {
+            byCreator[visible[index].creatorID, default: []].append(index)
+            for tag in visible[index].tags { byTag[tag, default: []].append(index) }
+        }
+        dropsByCreator = byCreator
         dropsByTag = byTag
         tagCounts = .list(byTag.keys.sorted().map { ["name": .string($0), "url": .string("/tags/\($0)/"), "count": .int(byTag[$0]!.count)] })
         dropInputs = [:]
+        visibleInputs = []
         globals = ""
         globals = siteContext.digest()
-        var inputs: [String: String] = [:]
-        for drop in visible { inputs[drop.slug] = self.inputs(of: drop) }
-        dropInputs = inputs
+        visibleInputs = visible.indices.map { self.inputs(of: visible[$0]) }
+        dropInputs = Dictionary(visible.indices.map { (visible[$0].slug, visibleInputs[$0]) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The drops at these positions of `visible`.
+    func drops<Positions: Sequence<Int>>(_ positions: Positions) -> [Drop] { positions.map { visible[$0] } }
+
+    /// The inputs of the drops at these positions of `visible`, for a listing's fingerprint.
+    func listedInputs<Positions: Sequence<Int>>(_ positions: Positions) -> TemplateValue {
+        .list(positions.map { .string(visibleInputs[$0]) })
     }
 
     /// Everything a drop's own page, its card and its calendar read besides the site-wide values:
@@ -267,9 +282,9 @@ struct Contexts: Sendable {
             context["links"] = .list(creator.links.map { ["label": .string($0.label), "url": .string($0.url)] })
             // Everything above is the profile; the creator page's fingerprint reads it up to here.
             guard listingDrops else { return context }
-            let drops = dropsByCreator[creator.id] ?? []
-            context["drops"] = dropList(drops.reversed())
-            context["drop_count"] = .int(drops.count)
+            let positions = dropsByCreator[creator.id] ?? []
+            context["drops"] = dropList(drops(positions.reversed()))
+            context["drop_count"] = .int(positions.count)
         }
         return context
     }
@@ -320,7 +335,7 @@ struct Contexts: Sendable {
 
     /// The next cadence slots with the drops opening on each slot's day; free slots read "coming soon".
     func schedule(slotCount: Int = 6) -> [String: TemplateValue] {
-        let upcoming = visible.filter { $0.state == .scheduled || $0.state == .earlyAccess }
+        let upcoming = drops(visible.indices.filter { visible[$0].state == .scheduled || visible[$0].state == .earlyAccess })
         guard let cadence = site.config.cadence else { return ["upcoming": dropList(upcoming)] }
         let slots = cadence.slots(after: site.now.addingTimeInterval(-1), count: slotCount, in: site.config.timeZone)
         var assigned: Set<String> = []

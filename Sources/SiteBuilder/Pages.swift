@@ -74,7 +74,6 @@ struct PageRenderer: Sendable {
     /// digest and the inputs of the drops they show. Their fingerprints come from this; nil for
     /// the few other pages, which are fingerprinted from their template value itself.
     func inputs(of page: Page) -> TemplateValue? {
-        func listed<Drops: Sequence<Drop>>(_ drops: Drops) -> TemplateValue { .list(drops.map { .string(contexts.dropInputs[$0.slug] ?? "") }) }
         let globals = TemplateValue.string(contexts.globals)
         switch page {
         case .drop(let index):
@@ -83,13 +82,13 @@ struct PageRenderer: Sendable {
             let visible = contexts.visible
             let end = max(0, visible.count - (number - 1) * Page.archivePageSize)
             return ["drops", globals, .int(number), .int(visible.count), contexts.tagCounts,
-                    listed(visible[max(0, end - Page.archivePageSize)..<end].reversed())]
+                    contexts.listedInputs((max(0, end - Page.archivePageSize)..<end).reversed())]
         case .tag(let tag):
-            return ["tag", globals, .string(tag), listed((contexts.dropsByTag[tag] ?? []).reversed())]
+            return ["tag", globals, .string(tag), contexts.listedInputs((contexts.dropsByTag[tag] ?? []).reversed())]
         case .creator(let index):
             let creator = site.creators[index]
             return ["creator", globals, contexts.creator(creator, full: true, listingDrops: false),
-                    listed((contexts.dropsByCreator[creator.id] ?? []).reversed())]
+                    contexts.listedInputs((contexts.dropsByCreator[creator.id] ?? []).reversed())]
         case .alias(let alias, let target):
             return ["redirect", globals, .string(alias), .string(contexts.dropInputs[site.drops[target].slug] ?? "")]
         default:
@@ -110,9 +109,10 @@ struct PageRenderer: Sendable {
         let visible = contexts.visible
         switch page {
         case .home:
-            let live = visible.filter { $0.state == .live || $0.state == .earlyAccess }.prefix(Self.homeListLimit)
-            let upcoming = visible.filter { $0.state == .scheduled }.prefix(Self.homeListLimit)
-            let ended = visible.filter { $0.state == .soldOut || $0.state == .closed }
+            func inState(_ states: Set<DropState>) -> [Drop] { contexts.drops(visible.indices.filter { states.contains(visible[$0].state) }) }
+            let live = inState([.live, .earlyAccess]).prefix(Self.homeListLimit)
+            let upcoming = inState([.scheduled]).prefix(Self.homeListLimit)
+            let ended = inState([.soldOut, .closed])
                 .sorted { ($0.closes ?? .distantPast, $0.slug) > ($1.closes ?? .distantPast, $1.slug) }
             return ("home", [
                 "page": contexts.page(title: config.title, path: "/", description: config.description),
@@ -174,7 +174,7 @@ struct PageRenderer: Sendable {
         case .tag(let tag):
             return ("tag", [
                 "page": contexts.page(title: "#\(tag) · \(config.title)", path: "/tags/\(tag)/", description: "Drops tagged \(tag)."),
-                "tag": .string(tag), "drops": contexts.dropList((contexts.dropsByTag[tag] ?? []).reversed()),
+                "tag": .string(tag), "drops": contexts.dropList(contexts.drops((contexts.dropsByTag[tag] ?? []).reversed())),
             ])
         case .policy(let index):
             let policy = site.policies[index]

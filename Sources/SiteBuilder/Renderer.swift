@@ -110,23 +110,24 @@ public enum Renderer {
                 fingerprints[path] = fingerprint
             }
         }
-        func listed(_ drops: [Drop]) -> TemplateValue { .list(drops.map { .string(contexts.dropInputs[$0.slug] ?? "") }) }
         let clock = TemplateValue.string(RFC3339.format(site.now)), globals = TemplateValue.string(contexts.globals)
         let entries = catalogEntries ?? Memo<String, JSONValue>()
         func entry(_ drop: Drop) -> JSONValue {
             entries.value(for: contexts.globals + (contexts.dropInputs[drop.slug] ?? drop.slug)) { contexts.catalogEntry(drop) }
         }
-        output("catalog.json", from: ["catalog", globals, clock, listed(contexts.visible)]) {
+        output("catalog.json", from: ["catalog", globals, clock, contexts.listedInputs(contexts.visible.indices)]) {
             contexts.catalog(contexts.visible.map(entry))
         }
         for creator in site.creators {
-            let drops = contexts.dropsByCreator[creator.id] ?? []
-            output("creators/\(creator.id)/catalog.json", from: ["catalog", globals, clock, listed(drops)]) { contexts.catalog(drops.map(entry)) }
+            let positions = contexts.dropsByCreator[creator.id] ?? []
+            output("creators/\(creator.id)/catalog.json", from: ["catalog", globals, clock, contexts.listedInputs(positions)]) {
+                contexts.catalog(contexts.drops(positions).map(entry))
+            }
         }
         let stamp = TemplateValue.string(RFC3339.format(contexts.siteUpdated))
-        for drop in contexts.visible {
-            output("drops/\(drop.slug)/drop.ics", from: ["ics", globals, stamp, .string(contexts.dropInputs[drop.slug] ?? "")]) {
-                contexts.dropCalendar(drop)
+        for position in contexts.visible.indices {
+            output("drops/\(contexts.visible[position].slug)/drop.ics", from: ["ics", globals, stamp, .string(contexts.visibleInputs[position])]) {
+                contexts.dropCalendar(contexts.visible[position])
             }
         }
         return Rendered(tree: tree, pages: pages.count, pagesRendered: pages.count - pagesReused, fingerprints: fingerprints, reused: reused)

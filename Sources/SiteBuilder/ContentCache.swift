@@ -55,18 +55,18 @@ public final class ContentCache: @unchecked Sendable {
         set { lock.withLock { trustsTimes = newValue } }
     }
     private var trustsTimes = false
-    private var seen: [String: (size: Int, modified: Int, key: String)] = [:]
+    private var seen: [String: (stamp: FileStamps.Stamp, key: String)] = [:]
 
     /// The key of a file read before with this size and time, when file times are trusted.
-    func knownKey(path: String, size: Int, modified: Int) -> String? {
+    func knownKey(path: String, stamp: FileStamps.Stamp) -> String? {
         lock.withLock {
-            guard trustsTimes, let file = seen[path], file.size == size, file.modified == modified else { return nil }
+            guard trustsTimes, let file = seen[path], file.stamp == stamp else { return nil }
             return file.key
         }
     }
 
-    func saw(path: String, size: Int, modified: Int, key: String) {
-        lock.withLock { if trustsTimes { seen[path] = (size, modified, key) } }
+    func saw(path: String, stamp: FileStamps.Stamp, key: String) {
+        lock.withLock { if trustsTimes { seen[path] = (stamp, key) } }
     }
 
     /// Drop files the last load had to parse (not in the cache, or with missing media).

@@ -27,21 +27,20 @@ enum DropLoader {
         var log = DiagnosticLog()
         let full = root.path + "/" + path
         var status = stat()
-        let found = stat(full, &status) == 0
-        let size = Int(status.st_size), modified = Int(status.st_mtim.tv_sec) * 1_000_000_000 + Int(status.st_mtim.tv_nsec)
-        if found, let key = cache?.knownKey(path: path, size: size, modified: modified), var cached = cache?.reusable(key) {
-            cached.drop.state = cached.drop.state(at: now, archiveAfterDays: config.archiveAfterDays)
-            return Result(loaded: cached, diagnostics: [], cacheKey: key, fromCache: true)
+        let stamp = stat(full, &status) == 0 ? FileStamps.Stamp(status) : nil
+        /// The cached parse under `key`, in its state at this build's clock.
+        func cached(_ key: String) -> Result? {
+            guard var loaded = cache?.reusable(key) else { return nil }
+            loaded.drop.state = loaded.drop.state(at: now, archiveAfterDays: config.archiveAfterDays)
+            return Result(loaded: loaded, diagnostics: [], cacheKey: key, fromCache: true)
         }
+        if let stamp, let key = cache?.knownKey(path: path, stamp: stamp), let hit = cached(key) { return hit }
         guard let data = FileManager.default.contents(atPath: full) else {
             return Result(loaded: nil, diagnostics: [Diagnostic(file: path, message: "cannot be read")])
         }
         let key = ContentCache.key(path: path, root: root, data: data)
-        if found { cache?.saw(path: path, size: size, modified: modified, key: key) }
-        if var cached = cache?.reusable(key) {
-            cached.drop.state = cached.drop.state(at: now, archiveAfterDays: config.archiveAfterDays)
-            return Result(loaded: cached, diagnostics: [], cacheKey: key, fromCache: true)
-        }
+        if let stamp { cache?.saw(path: path, stamp: stamp, key: key) }
+        if let hit = cached(key) { return hit }
         guard let file = SourceFile.parse(data, path: path, log: &log) else { return Result(loaded: nil, diagnostics: log.all) }
         var loaded = parse(file, root: root, now: now, config: config, log: &log)
         loaded?.drop.source = key

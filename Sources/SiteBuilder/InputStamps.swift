@@ -16,9 +16,6 @@ import Glibc
 struct InputStamps: Sendable, Equatable {
     static let relativePath = ".dropgen/inputs"
     static let format = "dropgen-inputs-1"
-    /// What the site gives the build; anything else in its folder is never read.
-    static let siteInputs = ["dropgen.yaml", "content", "data", "templates", "static"]
-
     struct Stamp: Sendable, Equatable {
         var size: Int
         var modified: Int
@@ -32,22 +29,23 @@ struct InputStamps: Sendable, Equatable {
     var outputs: [String: Int] = [:]
 
     /// Stamps of the current inputs. Unchanged sizes and times take the hash from `previous`.
+    /// Hidden files count too: a drop may name one as its media.
     static func current(siteRoot: URL, now: Date, previous: InputStamps?) async -> InputStamps {
-        var paths = siteInputs.flatMap { files(under: siteRoot.appendingPathComponent($0).path, named: $0) }
-        if let theme = Theme.folder { paths += files(under: theme.path, named: theme.path) }
+        var found: [String: FileStamps.Stamp] = [:]
+        for input in SiteBuild.inputs {
+            FileStamps.collect(siteRoot.path + "/" + input, named: input, skippingHidden: false, into: &found)
+        }
+        if let theme = Theme.folder { FileStamps.collect(theme.path, named: theme.path, skippingHidden: false, into: &found) }
         let executable = Bundle.main.executablePath
-        if let executable { paths.append(executable) }
-        let stamps = await concurrentMap(chunked(paths, into: ProcessInfo.processInfo.activeProcessorCount * 4)) { chunk in
-            chunk.compactMap { path -> (String, Stamp)? in
-                let full = path.hasPrefix("/") ? path : siteRoot.path + "/" + path
-                var status = stat()
-                guard stat(full, &status) == 0 else { return nil }
-                let size = Int(status.st_size), modified = Int(status.st_mtim.tv_sec) * 1_000_000_000 + Int(status.st_mtim.tv_nsec)
-                if let known = previous?.files[path], known.size == size, known.modified == modified { return (path, known) }
+        if let executable { FileStamps.collect(executable, named: executable, skippingHidden: false, into: &found) }
+        let stamps = await concurrentMap(chunked(Array(found), into: ProcessInfo.processInfo.activeProcessorCount * 4)) { chunk in
+            chunk.compactMap { path, file -> (String, Stamp)? in
+                if let known = previous?.files[path], known.size == file.size, known.modified == file.modified { return (path, known) }
                 // The executable is large and replaced, never edited: its time identifies it.
-                if path == executable { return (path, Stamp(size: size, modified: modified, sha256: "time-\(modified)")) }
+                if path == executable { return (path, Stamp(size: file.size, modified: file.modified, sha256: "time-\(file.modified)")) }
+                let full = path.hasPrefix("/") ? path : siteRoot.path + "/" + path
                 guard let data = try? Data(contentsOf: URL(fileURLWithPath: full), options: .mappedIfSafe) else { return nil }
-                return (path, Stamp(size: size, modified: modified, sha256: hexString(SHA256.hash(data: data))))
+                return (path, Stamp(size: file.size, modified: file.modified, sha256: hexString(SHA256.hash(data: data))))
             }
         }
         return InputStamps(now: RFC3339.format(now), files: Dictionary(stamps.joined().map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a }))
@@ -58,24 +56,6 @@ struct InputStamps: Sendable, Equatable {
     func sameInputs(as other: InputStamps) -> Bool {
         now == other.now && files.count == other.files.count
             && files.allSatisfy { path, stamp in other.files[path].map { $0.size == stamp.size && $0.sha256 == stamp.sha256 } ?? false }
-    }
-
-    /// Regular files below `folder` (or `folder` itself when it is a file), reported under `name`.
-    /// Symbolic links are followed, as the build follows them (to a bounded depth: a link loop
-    /// must not hang the build).
-    private static func files(under folder: String, named name: String, depth: Int = 0) -> [String] {
-        var status = stat()
-        guard depth < 32, stat(folder, &status) == 0 else { return [] }
-        if (status.st_mode & S_IFMT) != S_IFDIR { return [name] }
-        guard let directory = opendir(folder) else { return [] }
-        defer { closedir(directory) }
-        var result: [String] = []
-        while let entry = readdir(directory) {
-            let child = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if child == "." || child == ".." { continue }
-            result += files(under: folder + "/" + child, named: name + "/" + child, depth: depth + 1)
-        }
-        return result
     }
 
     /// The clock on the second line, then one `i <sha256> <size> <time> <path>` line per input

@@ -87,8 +87,7 @@ public enum OutputWriter {
         /// truncated by hand is rendered again even when its fingerprint matches.
         func isIntact(_ path: String) -> Bool {
             guard let entry = entries[path] else { return false }
-            var status = stat()
-            return stat(folder.path + "/" + path, &status) == 0 && Int(status.st_size) == entry.size
+            return hasFile(path, size: entry.size, in: folder.path)
         }
 
         /// Fingerprints of the pages whose files are intact.
@@ -141,6 +140,12 @@ public enum OutputWriter {
             try removeFile(path, in: folder)
         }
         return result
+    }
+
+    /// Whether `folder/path` exists with this size.
+    static func hasFile(_ path: String, size: Int, in folder: String) -> Bool {
+        var status = stat()
+        return stat(folder + "/" + path, &status) == 0 && Int(status.st_size) == size
     }
 
     static func markIncomplete(_ folder: URL) throws {

@@ -33,9 +33,17 @@ enum Page: Sendable, Hashable {
     /// Drops per archive page: small pages even for a market with thousands of drops.
     static let archivePageSize = 48
 
+    static func archivePageCount(publicDrops: Int) -> Int { max(1, (publicDrops + archivePageSize - 1) / archivePageSize) }
+
+    /// Positions in the public drops (opening order) shown on archive page `number`, newest first
+    /// once reversed: page 1 ends at the last drop.
+    static func archivePositions(_ number: Int, publicDrops: Int) -> Range<Int> {
+        let end = max(0, publicDrops - (number - 1) * archivePageSize)
+        return max(0, end - archivePageSize)..<end
+    }
+
     static func all(in site: Site, tags: [String], publicDrops: Int) -> [Page] {
-        let archivePages = max(1, (publicDrops + archivePageSize - 1) / archivePageSize)
-        var pages: [Page] = (1...archivePages).map { .dropArchive(page: $0) }
+        var pages: [Page] = (1...archivePageCount(publicDrops: publicDrops)).map { .dropArchive(page: $0) }
         pages += [.home, .creators, .badges, .schedule, .pickups, .trust, .notFound]
         pages += site.events.indices.map { .event($0) }
         for (index, drop) in site.drops.enumerated() where drop.state != .draft {
@@ -79,10 +87,9 @@ struct PageRenderer: Sendable {
         case .drop(let index):
             return ["drop", globals, .string(contexts.dropInputs[site.drops[index].slug] ?? contexts.inputs(of: site.drops[index]))]
         case .dropArchive(let number):
-            let visible = contexts.visible
-            let end = max(0, visible.count - (number - 1) * Page.archivePageSize)
-            return ["drops", globals, .int(number), .int(visible.count), contexts.tagCounts,
-                    contexts.listedInputs((max(0, end - Page.archivePageSize)..<end).reversed())]
+            let count = contexts.visible.count
+            return ["drops", globals, .int(number), .int(count), contexts.tagCounts,
+                    contexts.listedInputs(Page.archivePositions(number, publicDrops: count).reversed())]
         case .tag(let tag):
             return ["tag", globals, .string(tag), contexts.listedInputs((contexts.dropsByTag[tag] ?? []).reversed())]
         case .creator(let index):
@@ -121,10 +128,8 @@ struct PageRenderer: Sendable {
                 "creators": .list(site.creators.map { contexts.creator($0) }),
             ])
         case .dropArchive(let number):
-            // Newest first: page 1 ends at the last drop in opening order.
-            let end = max(0, visible.count - (number - 1) * Page.archivePageSize)
-            let slice = visible[max(0, end - Page.archivePageSize)..<end].reversed()
-            let pageCount = max(1, (visible.count + Page.archivePageSize - 1) / Page.archivePageSize)
+            let slice = visible[Page.archivePositions(number, publicDrops: visible.count)].reversed()
+            let pageCount = Page.archivePageCount(publicDrops: visible.count)
             func url(_ n: Int) -> String { n == 1 ? "/drops/" : "/drops/page/\(n)/" }
             var pagination: TemplateValue = ["current": .int(number), "total": .int(pageCount)]
             if number > 1 { pagination["previous"] = .string(url(number - 1)) }

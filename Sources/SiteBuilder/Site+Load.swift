@@ -335,7 +335,7 @@ struct ContentFiles {
         defer { closedir(handle) }
         var paths: [String] = []
         while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = entryName(entry)
             guard !name.hasPrefix("."), !name.hasPrefix("_") else { continue }
             var type = entry.pointee.d_type
             if type == UInt8(DT_UNKNOWN) || type == UInt8(DT_LNK) {

@@ -4,6 +4,9 @@ import Publisher
 
 /// `dropgen build`: load, plan media, render, encode media, write atomically.
 public enum SiteBuild {
+    /// What the site gives a build: anything else in its folder is never read.
+    public static let inputs = ["dropgen.yaml", "content", "data", "templates", "static"]
+
     public struct Options: Sendable {
         public var siteRoot: URL
         /// Defaults to `<site>/public`.
@@ -209,10 +212,7 @@ public enum SiteBuild {
         let outputs = previous.outputs
         let folder = output.path
         let intact = await concurrentMap(chunked(Array(outputs), into: ProcessInfo.processInfo.activeProcessorCount * 4)) { chunk in
-            chunk.allSatisfy { path, size in
-                var status = stat()
-                return stat(folder + "/" + path, &status) == 0 && Int(status.st_size) == size
-            }
+            chunk.allSatisfy { path, size in OutputWriter.hasFile(path, size: size, in: folder) }
         }
         guard !outputs.isEmpty, intact.allSatisfy({ $0 }),
               let data = FileManager.default.contents(atPath: output.appendingPathComponent(Record.relativePath).path),

@@ -5,11 +5,14 @@ import Foundation
 enum LiveReload {
     static let eventsPath = "/_dropgen/events"
 
-    /// Reloads on `reload`; after a server restart the `hello` generation differs, so it reloads too.
+    /// Reloads on `reload`, and on `changed` when the list names this page; after a server
+    /// restart, or a missed event, the `hello` generation differs, so it reloads too.
     static let script = """
         <script>(()=>{let g=null;const s=new EventSource("\(eventsPath)");\
         s.addEventListener("hello",e=>{if(g!==null&&g!==e.data)location.reload();g=e.data});\
-        s.addEventListener("reload",()=>location.reload());})();</script>
+        s.addEventListener("reload",()=>location.reload());\
+        s.addEventListener("changed",e=>{const d=JSON.parse(e.data);g=String(d.generation);\
+        if(d.paths.includes(decodeURIComponent(location.pathname)))location.reload()});})();</script>
         """
 
     /// Before `</body>` when there is one, else at the end.

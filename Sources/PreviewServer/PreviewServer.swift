@@ -16,21 +16,27 @@ public struct PreviewServer: Sendable {
         /// A fixed build clock (`--now`); nil uses the wall clock at each rebuild, so drops open
         /// in the preview when they would on the live site.
         public var now: Date?
+        /// How often files are compared where the kernel does not report changes (not Linux).
         public var pollInterval: Duration
+        /// How long the files must hold still before a rebuild starts.
+        public var quietPeriod: Duration
 
         public init(siteRoot: URL, host: String = "127.0.0.1", port: Int = 8080, now: Date? = nil,
-                    pollInterval: Duration = .milliseconds(300)) {
+                    pollInterval: Duration = .milliseconds(300), quietPeriod: Duration = .milliseconds(20)) {
             self.siteRoot = siteRoot
             self.host = host
             self.port = port
             self.now = now
             self.pollInterval = pollInterval
+            self.quietPeriod = quietPeriod
         }
     }
 
     /// What happened, for the terminal.
     public enum Event: Sendable {
         case listening(host: String, port: Int)
+        /// Edited drops' own pages, written ahead of the full rebuild (see `Session.previewDropEdits`).
+        case previewed(paths: [String], seconds: Double)
         /// `rendered` of `pages` were rendered again; the rest kept their previous file.
         case built(pages: Int, rendered: Int, seconds: Double, changed: [String], stages: [SiteBuild.Report.Stage])
         case failed(BuildFailed)
@@ -56,12 +62,15 @@ public struct PreviewServer: Sendable {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("dropgen-preview-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let output = scratch.appendingPathComponent("public")
-        let watcher = SiteWatcher(root: options.siteRoot.standardizedFileURL)
-
-        let initial = watcher.fingerprint()
+        let watcher = SiteWatcher(root: options.siteRoot.standardizedFileURL, pollInterval: options.pollInterval,
+                                  quietPeriod: options.quietPeriod)
+        defer { watcher.stop() }
         // Parsed drops and the last build's records, kept across rebuilds: an edit costs what it changes.
         let session = SiteBuild.Session(contentCache: await ContentCache.load(root: options.siteRoot.standardizedFileURL))
         await rebuild(into: output, changed: [], session: session)
+        // Stopped during the first build (which runs to its end): an application started in a
+        // cancelled task would never notice.
+        try Task.checkCancellation()
 
         let options = self.options, report = self.report
         let app = Application(
@@ -75,25 +84,21 @@ public struct PreviewServer: Sendable {
         let state = self.state
         // Open event streams would hold a graceful shutdown forever: end them when we are cancelled.
         try await withTaskCancellationHandler {
-            try await serve(app, watcher: watcher, initial: initial, output: output, session: session)
+            try await serve(app, watcher: watcher, output: output, session: session)
         } onCancel: {
             Task { await state.finishAll() }
         }
     }
 
-    private func serve(_ app: some ApplicationProtocol, watcher: SiteWatcher, initial: [String: SiteWatcher.Stamp], output: URL,
-                       session: SiteBuild.Session) async throws {
-        let options = self.options
+    private func serve(_ app: some ApplicationProtocol, watcher: SiteWatcher, output: URL, session: SiteBuild.Session) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.run() }
             group.addTask {
-                var baseline = initial
-                while !Task.isCancelled {
-                    let next = try await watcher.nextChange(after: baseline, interval: options.pollInterval)
-                    let changed = SiteWatcher.changes(from: baseline, to: next)
-                    // The fingerprint is taken before the build, so an edit made while it runs
-                    // triggers the next one.
-                    baseline = next
+                while true {
+                    try Task.checkCancellation()
+                    // The watcher takes its stamps before the build, so an edit made while it
+                    // runs triggers the next one.
+                    let changed = try await watcher.nextChange()
                     await rebuild(into: output, changed: changed, session: session)
                 }
             }
@@ -105,13 +110,17 @@ public struct PreviewServer: Sendable {
     /// One build into the scratch folder; the previous good build stays served if it fails.
     func rebuild(into output: URL, changed: [String], session: SiteBuild.Session) async {
         let started = ContinuousClock.now
+        // An edited drop's page first, while the site builds: what the creator is looking at.
+        if await state.failure == nil, let entries = session.previewDropEdits(changed) {
+            await state.patched(entries)
+            report(.previewed(paths: entries.map(\.path), seconds: seconds(since: started)))
+        }
         do {
             let buildReport = try await SiteBuild.run(SiteBuild.Options(siteRoot: options.siteRoot, output: output,
                                                                         now: options.now ?? Date(), session: session))
             let site = try session.manifest.map { BuiltSite(folder: output, entries: $0) } ?? BuiltSite.load(folder: output)
             await state.succeeded(site)
-            let elapsed = ContinuousClock.now - started
-            report(.built(pages: buildReport.record.pages, rendered: buildReport.pagesRendered, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+            report(.built(pages: buildReport.record.pages, rendered: buildReport.pagesRendered, seconds: seconds(since: started),
                           changed: changed, stages: buildReport.seconds))
         } catch let failure as BuildFailed {
             await state.failed(failure.description)
@@ -121,6 +130,11 @@ public struct PreviewServer: Sendable {
             report(.internalError("\(error)"))
         }
     }
+}
+
+private func seconds(since start: ContinuousClock.Instant) -> Double {
+    let elapsed = ContinuousClock.now - start
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
 }
 
 func sha256Hex(_ data: Data) -> String {

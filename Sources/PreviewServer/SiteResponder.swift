@@ -25,7 +25,8 @@ struct SiteResponder: HTTPResponder {
         return request.method == .head ? response.createHeadResponse() : response
     }
 
-    /// Server-sent events: `hello` with the current generation on connect, `reload` after each build.
+    /// Server-sent events: `hello` with the current generation on connect, then `reload` (every
+    /// tab) or `changed` with the URL paths whose files changed, after each build or preview.
     func events() async -> Response {
         let (_, stream, generation) = await state.subscribe()
         let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store"]
@@ -35,6 +36,9 @@ struct SiteResponder: HTTPResponder {
                 switch event {
                 case .reload(let generation):
                     try await writer.write(ByteBuffer(string: "event: reload\ndata: \(generation)\n\n"))
+                case .changed(let generation, let paths):
+                    let data = try JSONEncoder.compact.encode(ChangedEvent(generation: generation, paths: paths))
+                    try await writer.write(ByteBuffer(string: "event: changed\ndata: \(String(decoding: data, as: UTF8.self))\n\n"))
                 }
             }
             try await writer.finish(nil)
@@ -151,5 +155,20 @@ struct SiteResponder: HTTPResponder {
     /// Page requests get the error page while the build is broken; assets keep the last good build.
     static func wantsHTML(_ path: String, headers: HTTPFields) -> Bool {
         path.hasSuffix(".html") || (headers[.accept]?.contains("text/html") ?? false)
+    }
+}
+
+/// The data of a `changed` event.
+struct ChangedEvent: Codable, Equatable {
+    var generation: Int
+    var paths: [String]
+}
+
+extension JSONEncoder {
+    /// One line, keys sorted, slashes as they are: what an event's `data:` line needs.
+    static var compact: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
     }
 }

@@ -105,10 +105,29 @@ struct PageRenderer: Sendable {
 
     /// The template a page uses and everything it reads: the page's bytes are a function of these
     /// (and the asset map) alone, which is what lets a rebuild skip pages whose value is unchanged.
-    func templateAndContext(_ page: Page) -> (String, TemplateValue) {
-        var (template, context) = pageContext(page)
+    func templateAndContext(_ page: Page) -> (String, TemplateValue) { withSite(pageContext(page)) }
+
+    func withSite(_ page: (template: String, context: [String: TemplateValue])) -> (String, TemplateValue) {
+        var context = page.context
         context["site"] = contexts.siteContext
-        return (template, .object(context))
+        return (page.template, .object(context))
+    }
+
+    /// A drop's own page; also rendered alone, against the last build, for a quick preview of an edit.
+    func dropPage(_ drop: Drop) -> (String, [String: TemplateValue]) {
+        let config = site.config
+        var page = contexts.page(title: "\(drop.title) · \(config.title)", path: drop.path, description: drop.summary,
+                                 type: "product", image: drop.hero?.ogImage ?? drop.images.first?.variants.last,
+                                 jsonLD: contexts.productJSONLD(drop))
+        if let price = drop.price {
+            page["product_price"] = .string(price.description)
+            page["product_currency"] = .string(config.currency)
+        }
+        if let poster = drop.hero?.posters.last { page["preload_image"] = .string("/" + poster.path) }
+        if let hero = drop.hero, hero.posters.count > 1 {
+            page["preload_srcset"] = .string(hero.posters.map { "/\($0.path) \($0.width)w" }.joined(separator: ", "))
+        }
+        return ("drop", ["page": page, "drop": contexts.drop(drop, full: true)])
     }
 
     private func pageContext(_ page: Page) -> (String, [String: TemplateValue]) {
@@ -140,19 +159,7 @@ struct PageRenderer: Sendable {
                 "drops": contexts.dropList(slice), "pagination": pagination, "tags": contexts.tagCounts,
             ])
         case .drop(let index):
-            let drop = site.drops[index]
-            var page = contexts.page(title: "\(drop.title) · \(config.title)", path: drop.path, description: drop.summary,
-                                     type: "product", image: drop.hero?.ogImage ?? drop.images.first?.variants.last,
-                                     jsonLD: contexts.productJSONLD(drop))
-            if let price = drop.price {
-                page["product_price"] = .string(price.description)
-                page["product_currency"] = .string(config.currency)
-            }
-            if let poster = drop.hero?.posters.last { page["preload_image"] = .string("/" + poster.path) }
-            if let hero = drop.hero, hero.posters.count > 1 {
-                page["preload_srcset"] = .string(hero.posters.map { "/\($0.path) \($0.width)w" }.joined(separator: ", "))
-            }
-            return ("drop", ["page": page, "drop": contexts.drop(drop, full: true)])
+            return dropPage(site.drops[index])
         case .creators:
             return ("creators", [
                 "page": contexts.page(title: "Makers · \(config.title)", path: "/creators/", description: "The makers behind the drops."),

@@ -13,6 +13,8 @@ public enum Renderer {
         /// Pages and other outputs whose fingerprint matched the previous build's: not made
         /// again, their previous file stands.
         public var reused: Set<String>
+        /// What rendered the pages, over this build's site: a session keeps it to preview edits.
+        let renderer: PageRenderer
     }
 
     /// Renders every page whose fingerprint differs from `previous` (all of them when it is
@@ -130,7 +132,8 @@ public enum Renderer {
                 contexts.dropCalendar(contexts.visible[position])
             }
         }
-        return Rendered(tree: tree, pages: pages.count, pagesRendered: pages.count - pagesReused, fingerprints: fingerprints, reused: reused)
+        return Rendered(tree: tree, pages: pages.count, pagesRendered: pages.count - pagesReused, fingerprints: fingerprints, reused: reused,
+                        renderer: renderer)
     }
 }
 

@@ -1,4 +1,6 @@
+import Crypto
 import Foundation
+import MediaPipeline
 import Publisher
 
 extension SiteBuild {
@@ -13,6 +15,8 @@ extension SiteBuild {
         let catalogEntries = Memo<String, JSONValue>()
         private let lock = NSLock()
         private var last: OutputWriter.PreviousBuild?
+        /// The last good build's page renderer, over its site: edited drop pages are previewed against it.
+        private var lastRenderer: PageRenderer?
 
         public init(contentCache: ContentCache) {
             self.contentCache = contentCache
@@ -26,8 +30,85 @@ extension SiteBuild {
             lock.withLock { last?.folder == output ? last : nil }
         }
 
-        func remember(_ build: OutputWriter.PreviousBuild) {
-            lock.withLock { last = build }
+        func remember(_ build: OutputWriter.PreviousBuild, renderer: PageRenderer) {
+            lock.withLock {
+                last = build
+                lastRenderer = renderer
+            }
         }
+    }
+}
+
+extension SiteBuild.Session {
+    /// Writes the pages of edited drop files into the output folder at once, rendered against the
+    /// last good build, and returns their manifest entries; the full rebuild that follows brings
+    /// every other page (listings, feeds, catalogs) up to date and checks these again. Creators
+    /// see their edit in a few milliseconds on a site of any size, where the full rebuild costs
+    /// work in proportion to the site.
+    ///
+    /// nil, and nothing written, unless every changed path is an existing drop file that still
+    /// parses without a problem, keeps its slug, stays public and names the same media: anything
+    /// else (a new or removed drop, a template, a maker, new media to encode) waits for the full
+    /// rebuild, which reports problems with their lines.
+    public func previewDropEdits(_ changed: [String]) -> [BuildManifest.Entry]? {
+        guard !changed.isEmpty, let (build, renderer) = lock.withLock({ last.flatMap { last in lastRenderer.map { (last, $0) } } })
+        else { return nil }
+        let site = renderer.site
+        var pages: [(path: String, html: Data)] = []
+        for path in changed {
+            guard path.hasPrefix("content/drops/"), path.hasSuffix(".md"),
+                  let old = site.drops.first(where: { $0.file == path }), old.state != .draft,
+                  let drop = editedDrop(path, replacing: old, in: site) else { return nil }
+            let (template, context) = renderer.withSite(renderer.dropPage(drop))
+            guard let html = try? renderer.render(template, context), Consistency.check(html, drop: drop, site: site) == nil
+            else { return nil }
+            pages.append(("drops/\(drop.slug)/index.html", Data(html.utf8)))
+        }
+        var entries: [BuildManifest.Entry] = []
+        for page in pages {
+            guard (try? OutputWriter.replace(page.path, in: build.folder, with: page.html)) != nil else { return nil }
+            entries.append(OutputWriter.entry(page.path, sha256: hexString(SHA256.hash(data: page.html)), size: page.html.count))
+        }
+        // The folder now differs from the last build's records: the next build must render these
+        // pages again (even if the edit is undone) and compare against what is really on disk.
+        lock.withLock {
+            for entry in entries {
+                last?.entries[entry.path] = entry
+                last?.fingerprints[entry.path] = nil
+            }
+        }
+        return entries
+    }
+
+    /// The drop as the full rebuild would load it, when it can stand in the last build's site.
+    private func editedDrop(_ path: String, replacing old: Drop, in site: Site) -> Drop? {
+        let result = DropLoader.load(path, root: site.root, now: site.now, config: site.config, cache: nil)
+        guard result.diagnostics.isEmpty, let loaded = result.loaded, loaded.drop.slug == old.slug,
+              loaded.drop.state != .draft, let before = contentCache.reusable(old.source),
+              Self.sameMedia(loaded, before), loaded.images.count == old.images.count, (loaded.hero == nil) == (old.hero == nil)
+        else { return nil }
+        // Same media requests: the planned (and already encoded) media stands; only alt texts may differ.
+        var drop = loaded.drop
+        drop.hero = old.hero
+        drop.hero?.alt = loaded.heroAlt
+        drop.images = zip(old.images, loaded.images).map { still, image in
+            var still = still
+            still.alt = image.alt
+            return still
+        }
+        return drop
+    }
+
+    private static func sameMedia(_ a: DropLoader.Loaded, _ b: DropLoader.Loaded) -> Bool {
+        struct Requests: Encodable {
+            var hero: HeroRequest?
+            var images: [StillRequest]
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        func encoded(_ loaded: DropLoader.Loaded) -> Data? {
+            try? encoder.encode(Requests(hero: loaded.hero, images: loaded.images.map(\.request)))
+        }
+        return encoded(a).map { $0 == encoded(b) } ?? false
     }
 }

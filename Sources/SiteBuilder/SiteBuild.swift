@@ -151,7 +151,7 @@ public enum SiteBuild {
             guard let finalManifest else { return }
             options.session?.remember(OutputWriter.PreviousBuild(
                 folder: output, entries: Dictionary(finalManifest.files.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a }),
-                fingerprints: rendered.fingerprints))
+                fingerprints: rendered.fingerprints), renderer: rendered.renderer)
         }
 
         /// Media, then the bookkeeping files, into `folder`, whose pages and static files are written.

@@ -42,6 +42,8 @@ struct Serve: AsyncParsableCommand {
             switch event {
             case .listening(let host, let port):
                 say("Serving \(options.siteRoot.path) at http://\(host):\(port)/ — edits rebuild and reload. Ctrl-C stops.")
+            case .previewed(let paths, let seconds):
+                say("Updated \(paths.count == 1 ? paths[0] : "\(paths.count) drop pages") in \(Int((seconds * 1000).rounded())) ms; building the rest…")
             case .built(let pages, let rendered, let seconds, let changed, let stages):
                 let what = changed.isEmpty ? "" : " after " + (changed.count <= 3 ? changed.joined(separator: ", ") : "\(changed.count) changes")
                 let time = String(format: "%.2f", seconds)

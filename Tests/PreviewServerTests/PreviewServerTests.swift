@@ -184,14 +184,23 @@ import Testing
             }
             try await waitFor("event: hello\ndata: 1\n")
 
-            try server.write("content/drops/mugs.md", Self.files["content/drops/mugs.md"]!.replacingOccurrences(of: "Twenty-four", with: "Thirty"))
-            try await waitFor("event: reload\ndata: 2\n")
+            // The edited drop's page comes first, on its own; then the rebuild, which lists what
+            // else changed (the home page shows the new title).
+            try server.write("content/drops/mugs.md", Self.files["content/drops/mugs.md"]!
+                .replacingOccurrences(of: "Twenty-four", with: "Thirty").replacingOccurrences(of: "Speckled mugs", with: "Glazed mugs"))
+            try await waitFor("event: changed\ndata: {\"generation\":2,\"paths\":[\"/drops/mugs/\",\"/drops/mugs/index.html\"]}\n")
             let page = try await server.get("/drops/mugs/")
             #expect(String(decoding: page.body, as: UTF8.self).contains("Thirty mugs."))
+            try await waitFor("event: changed\ndata: {\"generation\":3,")
+            let rebuilt = received.components(separatedBy: "\"generation\":3,").last ?? ""
+            #expect(rebuilt.contains("\"/\"") && !rebuilt.contains("\"/drops/mugs/\""), "\(rebuilt)")
+            // The rebuild made the same page: same ETag, still fresh for the browser.
+            let etag = try #require(page.headers["etag"])
+            #expect(try await server.get("/drops/mugs/", headers: [("If-None-Match", etag)]).status == 304)
 
             // A broken site: the browser gets the diagnostics, assets still come from the last good build.
             try server.write("content/drops/mugs.md", Self.files["content/drops/mugs.md"]!.replacingOccurrences(of: "price: 34", with: "prize: 34"))
-            try await waitFor("event: reload\ndata: 3\n")
+            try await waitFor("event: reload\ndata: 4\n")
             let broken = try await server.get("/drops/mugs/", headers: [("Accept", "text/html")])
             #expect(broken.status == 500)
             let text = String(decoding: broken.body, as: UTF8.self)
@@ -204,6 +213,45 @@ import Testing
             throw error
         }
         try await server.stop()
+    }
+
+    /// Edits, new folders, removals and renames are reported once each, by path; dot files and
+    /// files outside the inputs never are. Both ways of watching behave the same.
+    @Test(arguments: [true, false]) func watcherReportsWhatChanged(eventDriven: Bool) async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dropgen-watch-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        func write(_ path: String, _ text: String) throws {
+            let url = root.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        try write("dropgen.yaml", "title: x\n")
+        try write("content/drops/a.md", "a")
+        let watcher = SiteWatcher(root: root, pollInterval: .milliseconds(30), quietPeriod: .milliseconds(30), eventDriven: eventDriven)
+        defer { watcher.stop() }
+        #if os(Linux)
+        #expect(watcher.isEventDriven == eventDriven)
+        #endif
+        let steps: [(String, () throws -> Void, [String])] = [
+            ("edit", { try write("content/drops/a.md", "a, edited") }, ["content/drops/a.md"]),
+            ("new folder", { try write("content/drops/b/index.md", "b") }, ["content/drops/b/index.md"]),
+            ("dot file and outside", { try write("content/drops/.a.md.swp", "x"); try write("notes.txt", "x"); try write("dropgen.yaml", "title: y\n") },
+             ["dropgen.yaml"]),
+            ("removed folder", { try FileManager.default.removeItem(at: root.appendingPathComponent("content/drops/b")) }, ["content/drops/b/index.md"]),
+            ("rename", { try FileManager.default.moveItem(at: root.appendingPathComponent("content/drops/a.md"),
+                                                          to: root.appendingPathComponent("content/drops/c.md")) },
+             ["content/drops/a.md", "content/drops/c.md"]),
+        ]
+        for (name, change, expected) in steps {
+            try change()
+            let changed = try await withThrowingTaskGroup(of: [String]?.self) { group in
+                group.addTask { try await watcher.nextChange() }
+                group.addTask { try await Task.sleep(for: .seconds(10)); return nil }
+                defer { group.cancelAll() }
+                return try await group.next()!
+            }
+            #expect(changed == expected, "\(name)")
+        }
     }
 
     @Test func rangeParsing() {

@@ -159,6 +159,48 @@ import Testing
         }
     }
 
+    /// `dropgen serve` writes an edited drop's page ahead of the full rebuild. It must be the page
+    /// the full rebuild makes, and it must never survive the rebuild when it is not (an edit
+    /// undone before the rebuild runs).
+    @Test(arguments: [
+        ("body", ["content/drops/cups.md": cups(["Twenty-four mugs.": "Twelve cups."])], true),
+        ("title and stock", ["content/drops/cups.md": cups(["title: Cups": "title: Glazed cups", "remaining: 7": "remaining: 2"])], true),
+        ("undone before the rebuild", ["content/drops/cups.md": cups(["Twenty-four mugs.": "Twelve cups."])], true),
+        ("new slug", ["content/drops/prints.md": Fixture.drop("slug: paper-prints", title: "Prints")], false),
+        ("made a draft", ["content/drops/cups.md": cups(["title: Cups": "title: Cups\nstatus: draft"])], false),
+        ("invalid", ["content/drops/cups.md": cups(["price: ": "prize: "])], false),
+        ("new drop", ["content/drops/bowls.md": Fixture.drop(title: "Bowls")], false),
+        ("maker", ["content/creators/mara.md": "---\nname: Mara Lind\n---\nThrows mugs.\n"], false),
+    ] as [(String, [String: String], Bool)])
+    func previewOfADropEditIsWhatTheRebuildMakes(_ name: String, _ files: [String: String], _ previewed: Bool) async throws {
+        let fixture = try Fixture.site(Self.richSite)
+        let session = SiteBuild.Session(contentCache: ContentCache())
+        let output = fixture.root.appendingPathComponent("public")
+        func build() async throws {
+            _ = try await SiteBuild.run(SiteBuild.Options(siteRoot: fixture.root, output: output, now: Fixture.now, session: session))
+        }
+        try await build()
+        let original = try fixture.read("content/drops/cups.md")
+        for (path, contents) in files { try fixture.write(path, contents) }
+        let entries = session.previewDropEdits(files.keys.sorted())
+        #expect((entries != nil) == previewed, "\(name)")
+        if let entries {
+            #expect(entries.map(\.path) == ["drops/cups/index.html"])
+            #expect(session.manifest?["drops/cups/index.html"] == entries.first)
+        }
+        let preview = try fixture.read("public/drops/cups/index.html")
+        if name == "invalid" {
+            await #expect(throws: BuildFailed.self) { try await build() }
+        }
+        if name.hasPrefix("undone") || name == "invalid" { try fixture.write("content/drops/cups.md", original) }
+        try await build()
+        if previewed, !name.hasPrefix("undone") { #expect(try fixture.read("public/drops/cups/index.html") == preview, "\(name)") }
+        try await fixture.build(out: "cold")
+        let incremental = try fixture.snapshot("public"), fresh = try fixture.snapshot("cold")
+        #expect(incremental.keys.sorted() == fresh.keys.sorted(), "\(name)")
+        for (path, data) in fresh where incremental[path] != data { Issue.record("\(name): \(path) differs from a cold build") }
+    }
+
     @Test func removedDropLeavesNoPagesBehind() async throws {
         let fixture = try Self.site()
         try await fixture.build()

@@ -18,7 +18,7 @@ import Glibc
 public final class ContentCache: @unchecked Sendable {
     static let folder = ".dropgen-cache/content"
     /// Bumped whenever parsing or the cached shape changes, which empties every old cache.
-    static let format = 2
+    static let format = 3
     static let shardNames = "0123456789abcdef".map(String.init)
 
     private let lock = NSLock()
@@ -105,11 +105,18 @@ public final class ContentCache: @unchecked Sendable {
     }
     /// The cache key of a drop file: its site root and path (slugs and media paths derive from
     /// them) and its bytes.
-    static func key(path: String, root: URL, data: Data) -> String {
-        var hasher = SHA256()
-        hasher.update(data: Data("\(format)\u{0}\(root.path)\u{0}\(path)\u{0}".utf8))
-        hasher.update(data: data)
-        return hexString(hasher.finalize())
+    /// `digest` is the sha256 of the bytes, which the build's input stamps record too: each
+    /// file is hashed once.
+    static func key(path: String, root: URL, digest: String) -> String {
+        hexString(SHA256.hash(data: Data("\(format)\u{0}\(root.path)\u{0}\(path)\u{0}\(digest)".utf8)))
+    }
+
+    /// The sha256 of each drop file read by the last load, by path.
+    var fileDigests: [String: String] { lock.withLock { digests } }
+    private var digests: [String: String] = [:]
+
+    func read(path: String, digest: String) {
+        lock.withLock { digests[path] = digest }
     }
 
     /// A cached parse, usable only while the media it references still exists: a deleted image

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import MediaPipeline
 
@@ -38,7 +39,9 @@ enum DropLoader {
         guard let data = FileManager.default.contents(atPath: full) else {
             return Result(loaded: nil, diagnostics: [Diagnostic(file: path, message: "cannot be read")])
         }
-        let key = ContentCache.key(path: path, root: root, data: data)
+        let digest = hexString(SHA256.hash(data: data))
+        cache?.read(path: path, digest: digest)
+        let key = ContentCache.key(path: path, root: root, digest: digest)
         if let stamp { cache?.saw(path: path, stamp: stamp, key: key) }
         if let hit = cached(key) { return hit }
         guard let file = SourceFile.parse(data, path: path, log: &log) else { return Result(loaded: nil, diagnostics: log.all) }

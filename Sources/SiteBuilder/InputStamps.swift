@@ -29,7 +29,9 @@ struct InputStamps: Sendable, Equatable {
     var outputs: [String: Int] = [:]
 
     /// Stamps of the current inputs. Unchanged sizes and times take the hash from `previous`.
-    /// Hidden files count too: a drop may name one as its media.
+    /// Hidden files count too: a drop may name one as its media. Without `previous` nothing can
+    /// be skipped, so nothing is read here: the build reads the files anyway, and
+    /// `hashingRest(knowing:)` completes the stamps once it has.
     static func current(siteRoot: URL, now: Date, previous: InputStamps?) async -> InputStamps {
         var found: [String: FileStamps.Stamp] = [:]
         for input in SiteBuild.inputs {
@@ -38,17 +40,40 @@ struct InputStamps: Sendable, Equatable {
         if let theme = Theme.folder { FileStamps.collect(theme.path, named: theme.path, skippingHidden: false, into: &found) }
         let executable = Bundle.main.executablePath
         if let executable { FileStamps.collect(executable, named: executable, skippingHidden: false, into: &found) }
-        let stamps = await concurrentMap(chunked(Array(found), into: ProcessInfo.processInfo.activeProcessorCount * 4)) { chunk in
-            chunk.compactMap { path, file -> (String, Stamp)? in
-                if let known = previous?.files[path], known.size == file.size, known.modified == file.modified { return (path, known) }
+        var stamps = InputStamps(now: RFC3339.format(now), files: [:])
+        for (path, file) in found {
+            if let known = previous?.files[path], known.size == file.size, known.modified == file.modified {
+                stamps.files[path] = known
+            } else if path == executable {
                 // The executable is large and replaced, never edited: its time identifies it.
-                if path == executable { return (path, Stamp(size: file.size, modified: file.modified, sha256: "time-\(file.modified)")) }
-                let full = path.hasPrefix("/") ? path : siteRoot.path + "/" + path
-                guard let data = try? Data(contentsOf: URL(fileURLWithPath: full), options: .mappedIfSafe) else { return nil }
-                return (path, Stamp(size: file.size, modified: file.modified, sha256: hexString(SHA256.hash(data: data))))
+                stamps.files[path] = Stamp(size: file.size, modified: file.modified, sha256: "time-\(file.modified)")
+            } else {
+                stamps.files[path] = Stamp(size: file.size, modified: file.modified, sha256: "")
             }
         }
-        return InputStamps(now: RFC3339.format(now), files: Dictionary(stamps.joined().map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a }))
+        return previous == nil ? stamps : await stamps.hashingRest(siteRoot: siteRoot, knowing: [:])
+    }
+
+    /// The stamps with every missing hash filled in: from `known` (path → sha256 of files the
+    /// build has read already), else by reading the file. A file that cannot be read is left out.
+    func hashingRest(siteRoot: URL, knowing known: [String: String]) async -> InputStamps {
+        let missing = files.filter { $0.value.sha256.isEmpty }
+        let hashed = await concurrentMap(chunked(Array(missing), into: ProcessInfo.processInfo.activeProcessorCount * 4)) { chunk in
+            chunk.map { path, stamp -> (String, Stamp?) in
+                var stamp = stamp
+                if let digest = known[path] {
+                    stamp.sha256 = digest
+                    return (path, stamp)
+                }
+                let full = path.hasPrefix("/") ? path : siteRoot.path + "/" + path
+                guard let data = try? Data(contentsOf: URL(fileURLWithPath: full), options: .mappedIfSafe) else { return (path, nil) }
+                stamp.sha256 = hexString(SHA256.hash(data: data))
+                return (path, stamp)
+            }
+        }
+        var complete = self
+        for (path, stamp) in hashed.joined() { complete.files[path] = stamp }
+        return complete
     }
 
     /// Same files, same bytes, same clock. Times may differ: they say nothing about the bytes.

@@ -166,7 +166,7 @@ public enum SiteBuild {
             try OutputWriter.replace(BuildManifest.relativePath, in: folder, with: try manifest.encoded())
             try OutputWriter.replace(PageFingerprints.relativePath, in: folder, with: rendered.fingerprints.encoded())
             try OutputWriter.replace(Record.relativePath, in: folder, with: try record.encoded())
-            if var stamps {
+            if var stamps = await stamps?.hashingRest(siteRoot: root, knowing: cache.fileDigests) {
                 stamps.outputs = Dictionary(manifest.files.map { ($0.path, $0.size) }, uniquingKeysWith: { a, _ in a })
                 try OutputWriter.replace(InputStamps.relativePath, in: folder, with: stamps.encoded())
             } else {

@@ -70,8 +70,9 @@ struct PageRenderer: Sendable {
 
     var site: Site { contexts.site }
 
-    func render(_ template: String, _ context: TemplateValue) throws(Diagnostic) -> String {
-        guard let html = library.render(template, context) else {
+    /// A page's UTF-8 bytes, with asset references rewritten.
+    func render(_ template: String, _ context: TemplateValue) throws(Diagnostic) -> [UInt8] {
+        guard let html = library.renderBytes(template, context) else {
             throw Diagnostic(file: "templates/\(template).mustache", message: "not found")
         }
         return rewriteAssetReferences(html)
@@ -229,30 +230,26 @@ struct PageRenderer: Sendable {
 
     /// Rewrites attribute values (`href="/x"`, `src="/x"`) that name static files. Works on
     /// UTF-8 bytes: this runs over every page.
-    func rewriteAssetReferences(_ html: String) -> String {
-        guard !assets.isEmpty else { return html }
-        var bytes = Array(html.utf8)
+    func rewriteAssetReferences(_ bytes: [UInt8]) -> [UInt8] {
+        guard !assets.isEmpty else { return bytes }
         var output: [UInt8] = []
-        output.reserveCapacity(bytes.count + 256)
         var index = 0, copied = 0
         let quote = UInt8(ascii: "\""), equals = UInt8(ascii: "="), slash = UInt8(ascii: "/")
-        var changed = false
         while index + 2 < bytes.count {
             guard bytes[index] == equals, bytes[index + 1] == quote, bytes[index + 2] == slash else { index += 1; continue }
             let start = index + 2
             var end = start
             while end < bytes.count, bytes[end] != quote { end += 1 }
             if let replacement = assets[String(decoding: bytes[start..<end], as: UTF8.self)] {
+                if output.isEmpty { output.reserveCapacity(bytes.count + 256) }
                 output += bytes[copied..<start]
-                output += Array(replacement.utf8)
+                output += replacement.utf8
                 copied = end
-                changed = true
             }
             index = end
         }
-        guard changed else { return html }
+        guard copied > 0 else { return bytes }
         output += bytes[copied...]
-        bytes = output
-        return String(decoding: bytes, as: UTF8.self)
+        return output
     }
 }

@@ -62,7 +62,7 @@ public enum Renderer {
                     if case .drop(let index) = page, let problem = Consistency.check(html, drop: site.drops[index], site: site) {
                         return .failed(problem)
                     }
-                    return .rendered(path: path, html: Data(html.utf8), fingerprint: fingerprint)
+                    return .rendered(path: path, html: Data(html), fingerprint: fingerprint)
                 } catch {
                     return .failed(error)
                 }
@@ -140,7 +140,7 @@ public enum Renderer {
 /// A build-time guard: a drop page must show the price and state the model computed. Templates
 /// mark them with `data-price` and `data-state`; a theme that prints something else fails the build.
 enum Consistency {
-    static func check(_ html: String, drop: Drop, site: Site) -> Diagnostic? {
+    static func check(_ html: [UInt8], drop: Drop, site: Site) -> Diagnostic? {
         let template = "templates/drop.mustache"
         let prices = attributeValues("data-price", in: html)
         if let price = drop.price, let wrong = prices.first(where: { $0 != price.description }) {
@@ -163,9 +163,8 @@ enum Consistency {
         return nil
     }
 
-    static func attributeValues(_ name: String, in html: String) -> [String] {
+    static func attributeValues(_ name: String, in bytes: [UInt8]) -> [String] {
         let marker = Array(" \(name)=\"".utf8)
-        let bytes = Array(html.utf8)
         var values: [String] = []
         var index = 0
         while index + marker.count <= bytes.count {

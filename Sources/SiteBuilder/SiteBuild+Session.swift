@@ -62,7 +62,7 @@ extension SiteBuild.Session {
             let (template, context) = renderer.withSite(renderer.dropPage(drop))
             guard let html = try? renderer.render(template, context), Consistency.check(html, drop: drop, site: site) == nil
             else { return nil }
-            pages.append(("drops/\(drop.slug)/index.html", Data(html.utf8)))
+            pages.append(("drops/\(drop.slug)/index.html", Data(html)))
         }
         var entries: [BuildManifest.Entry] = []
         for page in pages {

@@ -4,7 +4,7 @@
 /// from where it started, which is all the indentation rule ever looks at.
 struct TemplateRenderer {
     private let templates: [String: Template]
-    private var output: [UInt8] = []
+    private(set) var output: [UInt8] = []
     private var stack: [TemplateValue]
 
     init(templates: [String: Template], root: TemplateValue) {
@@ -12,10 +12,6 @@ struct TemplateRenderer {
         self.stack = [root]
         stack.reserveCapacity(16)
         output.reserveCapacity(32 * 1024)
-    }
-
-    func result() -> String {
-        String(decoding: output, as: UTF8.self)
     }
 
     /// `indentation`: prefix for every line after the first of what this template renders

@@ -44,10 +44,15 @@ struct TemplateLibrary: Sendable {
 
     /// nil when no template has this name.
     func render(_ name: String, _ value: TemplateValue) -> String? {
+        renderBytes(name, value).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// UTF-8, as rendered: pages go to disk without a round trip through String.
+    func renderBytes(_ name: String, _ value: TemplateValue) -> [UInt8]? {
         guard let template = templates[name] else { return nil }
         var renderer = TemplateRenderer(templates: templates, root: value)
         renderer.render(template, indentation: [], inherited: [:])
-        return renderer.result()
+        return renderer.output
     }
 }
 

@@ -234,10 +234,9 @@ struct PageRenderer: Sendable {
         guard !assets.isEmpty else { return bytes }
         var output: [UInt8] = []
         var index = 0, copied = 0
-        let quote = UInt8(ascii: "\""), equals = UInt8(ascii: "="), slash = UInt8(ascii: "/")
-        while index + 2 < bytes.count {
-            guard bytes[index] == equals, bytes[index + 1] == quote, bytes[index + 2] == slash else { index += 1; continue }
-            let start = index + 2
+        let quote = UInt8(ascii: "\""), marker = Array("=\"/".utf8)
+        while let found = bytes.firstRange(of: marker, from: index) {
+            let start = found.lowerBound + 2
             var end = start
             while end < bytes.count, bytes[end] != quote { end += 1 }
             if let replacement = assets[String(decoding: bytes[start..<end], as: UTF8.self)] {

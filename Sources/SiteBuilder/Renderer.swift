@@ -167,14 +167,37 @@ enum Consistency {
         let marker = Array(" \(name)=\"".utf8)
         var values: [String] = []
         var index = 0
-        while index + marker.count <= bytes.count {
-            guard bytes[index] == marker[0], bytes[index..<index + marker.count].elementsEqual(marker) else { index += 1; continue }
-            let start = index + marker.count
+        while let found = bytes.firstRange(of: marker, from: index) {
+            let start = found.upperBound
             var end = start
             while end < bytes.count, bytes[end] != UInt8(ascii: "\"") { end += 1 }
             values.append(String(decoding: bytes[start..<end], as: UTF8.self))
             index = end
         }
         return values
+    }
+}
+
+extension [UInt8] {
+    /// The first occurrence of `needle` at or after `start`. libc's `memchr` (vectorized) finds
+    /// candidates by the needle's `=`, rare in HTML outside attributes: pages are scanned whole
+    /// several times per build.
+    func firstRange(of needle: [UInt8], from start: Int) -> Range<Int>? {
+        guard !needle.isEmpty else { return nil }
+        let anchor = needle.firstIndex(of: UInt8(ascii: "=")) ?? 0
+        return withUnsafeBytes { haystack -> Range<Int>? in
+            guard let base = haystack.baseAddress else { return nil }
+            var position = start + anchor
+            while position < haystack.count {
+                guard let hit = memchr(base + position, Int32(needle[anchor]), haystack.count - position) else { return nil }
+                let lower = base.distance(to: UnsafeRawPointer(hit)) - anchor
+                if lower >= start, lower + needle.count <= haystack.count,
+                   needle.withUnsafeBytes({ memcmp(base + lower, $0.baseAddress!, needle.count) == 0 }) {
+                    return lower..<(lower + needle.count)
+                }
+                position = lower + anchor + 1
+            }
+            return nil
+        }
     }
 }

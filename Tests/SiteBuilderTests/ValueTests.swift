@@ -61,3 +61,18 @@ import Testing
         #expect(html.contains("<a href=\"https://example.com\">https://example.com</a>"))
     }
 }
+
+/// The byte search that page scans (asset references, consistency marks) rely on.
+@Test(arguments: [
+    ("a=\"/x\"", "=\"/", 0, 1..<4),
+    ("=\"/", "=\"/", 0, 0..<3),
+    ("== =\"/", "=\"/", 0, 3..<6),
+    ("x data-price=\"3\" data-price=\"4\"", " data-price=\"", 2, 16..<29),
+    ("x data-state=\"live\"", " data-price=\"", 0, nil),
+    ("abc", "bc", 0, 1..<3),
+    ("ab", "abc", 0, nil),
+    ("=", "=\"/", 0, nil),
+] as [(String, String, Int, Range<Int>?)])
+func byteSearchFindsTheFirstMatchFromAPosition(_ haystack: String, _ needle: String, _ start: Int, _ expected: Range<Int>?) {
+    #expect(Array(haystack.utf8).firstRange(of: Array(needle.utf8), from: start) == expected)
+}

@@ -41,8 +41,8 @@ public struct Transition: Sendable, Equatable {
 extension Drop {
     /// The state at `now`, from this drop's schedule, stock and override.
     func state(at now: Date, archiveAfterDays: Int) -> DropState {
-        DropState.at(now, override: statusOverride, opens: opens, closes: closes, earlyAccessOpens: earlyAccess?.opens,
-                     remaining: remaining, archiveAfterDays: archiveAfterDays)
+        DropState.at(now, override: self.statusOverride, opens: self.opens, closes: self.closes, earlyAccessOpens: self.earlyAccess?.opens,
+                     remaining: self.remaining, archiveAfterDays: archiveAfterDays)
     }
 
     /// Instants after which this drop's pages read differently (opening, closing, archiving).
@@ -51,11 +51,12 @@ extension Drop {
     }
 
     func labeledTransitions(archiveAfterDays: Int) -> [Transition] {
-        guard statusOverride == nil else { return [] }
+        guard self.statusOverride == nil else { return [] }
+        let slug = self.slug
         var result: [Transition] = []
-        if let access = earlyAccess?.opens { result.append(Transition(at: access, slug: slug, kind: .earlyAccessOpens)) }
-        if let opens { result.append(Transition(at: opens, slug: slug, kind: .opens)) }
-        if let closes {
+        if let access = self.earlyAccess?.opens { result.append(Transition(at: access, slug: slug, kind: .earlyAccessOpens)) }
+        if let opens = self.opens { result.append(Transition(at: opens, slug: slug, kind: .opens)) }
+        if let closes = self.closes {
             result.append(Transition(at: closes, slug: slug, kind: .closes))
             result.append(Transition(at: closes.addingTimeInterval(Double(archiveAfterDays) * 86_400), slug: slug, kind: .archives))
         }

@@ -62,6 +62,7 @@ let package = Package(
             dependencies: [
                 "SiteBuilder", "Publisher",
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Yams", package: "Yams"),
             ]),
         .testTarget(name: "MediaPipelineTests", dependencies: ["MediaPipeline", "CWebP"]),
         .testTarget(name: "PublisherTests", dependencies: ["Publisher"]),

@@ -51,9 +51,26 @@ enum DropLoader {
     }
 
     static func defaultSlug(for path: String) -> String {
+        // `folder/name.md` and `folder/name/index.md` with plain names need no URL; other names
+        // keep URL's rules.
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        if parts.count >= 2, let name = parts.last {
+            let stem = name == "index.md" ? parts[parts.count - 2] : name.hasSuffix(".md") ? name.dropLast(3) : ""
+            if !stem.isEmpty && stem.utf8.allSatisfy({ isPlainNameByte($0) }) { return String(stem) }
+        }
         let url = URL(fileURLWithPath: path)
         return url.lastPathComponent == "index.md" ? url.deletingLastPathComponent().lastPathComponent
             : url.deletingPathExtension().lastPathComponent
+    }
+
+    private static func isPlainNameByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "-"), UInt8(ascii: "_"):
+            return true
+        default:
+            return false
+        }
     }
 
     private static func parse(_ file: SourceFile, root: URL, now: Date, config: SiteConfig, log: inout DiagnosticLog) -> Loaded? {
@@ -171,12 +188,13 @@ enum DropLoader {
 
         var lines: [String: Int] = [:]
         for key in fields.keys { lines[key] = fields.line(of: key) }
+        let body = Markdown.htmlAndSummary(file.body)
         var drop = Drop(file: file.path, slug: slug, title: title, creatorID: creator, aliases: aliases, price: price,
                         compareAt: compareAt, priceUntil: fields.timestamp("price_until", log: &log), edition: edition,
                         remaining: remaining, perCustomerLimit: limit, opens: opens, closes: closes, statusOverride: statusOverride,
                         earlyAccess: earlyAccess, hero: nil, images: [], pickup: pickup.sorted { $0.starts < $1.starts },
                         policyID: fields.string("policy", log: &log), tags: tags, buyURL: buyURL,
-                        bodyHTML: Markdown.html(file.body), summary: Markdown.summary(file.body), state: .draft, lines: lines)
+                        bodyHTML: body.html, summary: body.summary, state: .draft, lines: lines)
         drop.state = drop.state(at: now, archiveAfterDays: config.archiveAfterDays)
         return Loaded(drop: drop, hero: hero, heroAlt: heroAlt, images: images)
     }
@@ -197,6 +215,23 @@ enum DropLoader {
 
 /// `Hand-thrown Mugs!` → `hand-thrown-mugs`.
 func slugify(_ text: String) -> String {
+    // ASCII letters and digits need no Unicode case mapping or folding: kept lowercased, every
+    // other run of bytes becomes one dash, as the Character loop below does.
+    if text.utf8.allSatisfy({ $0 < 0x80 }) {
+        var slug: [UInt8] = []
+        var pendingDash = false
+        for byte in text.utf8 {
+            let lower = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
+            if (lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z")) || (lower >= UInt8(ascii: "0") && lower <= UInt8(ascii: "9")) {
+                if pendingDash && !slug.isEmpty { slug.append(UInt8(ascii: "-")) }
+                slug.append(lower)
+                pendingDash = false
+            } else {
+                pendingDash = true
+            }
+        }
+        return String(decoding: slug, as: UTF8.self)
+    }
     var slug = ""
     var pendingDash = false
     for character in text.lowercased().folding(options: .diacriticInsensitive, locale: nil) {

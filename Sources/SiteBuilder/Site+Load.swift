@@ -152,9 +152,10 @@ extension Site {
             }
         }
         guard log.all.count == before else { return nil }
+        let bio = Markdown.htmlAndSummary(file.body)
         let creator = Creator(id: id(of: file.path), file: file.path, name: name, location: fields.string("location", log: &log),
                               links: links, badges: fields.stringList("badges", log: &log), avatar: nil,
-                              bioHTML: Markdown.html(file.body), summary: Markdown.summary(file.body))
+                              bioHTML: bio.html, summary: bio.summary)
         return (creator, avatar)
     }
 
@@ -217,9 +218,10 @@ extension Site {
         }
         let drops = fields.stringList("drops", log: &log)
         guard log.all.count == before, let starts, let ends else { return nil }
+        let body = Markdown.htmlAndSummary(file.body)
         return Event(id: id(of: file.path), file: file.path, title: title, location: location,
                      address: fields.string("address", log: &log), starts: starts, ends: ends, drops: drops,
-                     bodyHTML: Markdown.html(file.body), summary: Markdown.summary(file.body))
+                     bodyHTML: body.html, summary: body.summary)
     }
 
     private static func loadPolicy(_ file: SourceFile, log: inout DiagnosticLog) -> Policy? {

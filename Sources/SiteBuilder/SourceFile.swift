@@ -11,18 +11,14 @@ struct SourceFile {
     /// become diagnostics with the file's own line numbers.
     static func parse(_ data: Data, path: String, log: inout DiagnosticLog) -> SourceFile? {
         guard let text = decodeUTF8(data, path: path, log: &log) else { return nil }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        if lines.first.map({ $0.trimmingCharacters(in: .whitespaces) }) != "---" {
+        guard let split = FrontMatterSplit(text) else {
             log.add(Diagnostic(file: path, line: 1, message: "missing front matter: the file must start with a line `---`"))
             return nil
         }
-        lines.removeFirst()
-        guard let end = lines.firstIndex(where: { let t = $0.trimmingCharacters(in: .whitespaces); return t == "---" || t == "..." }) else {
+        guard let (yaml, body) = split.parts else {
             log.add(Diagnostic(file: path, line: 1, message: "front matter is not closed: add a line `---` after the last key"))
             return nil
         }
-        let yaml = lines[..<end].joined(separator: "\n")
-        let body = lines[(end + 1)...].joined(separator: "\n")
         let source = YAMLSource(file: path, lineOffset: 1)
         let root: Node?
         do {
@@ -37,6 +33,80 @@ struct SourceFile {
         }
         guard let fields = YAMLFields.mapping(root, source: source, path: "", log: &log) else { return nil }
         return SourceFile(path: path, frontMatter: fields, body: body)
+    }
+}
+
+/// Finds the `---` lines of a content file in its UTF-8 bytes, without splitting it into lines.
+///
+/// Lines are what `String.split(separator: "\n")` gives: a `\n` right after `\r` is part of the
+/// character `\r\n`, not a line break. A marker line is `---` (or `...` to close) once spaces and
+/// tabs are trimmed; a line with other bytes than ASCII is checked with Foundation's
+/// `.whitespaces`, which also trims Unicode spaces.
+struct FrontMatterSplit {
+    private let text: String
+    /// Byte offset just after the opening line's break, or the end of the text.
+    private let yamlStart: Int
+    /// The YAML's end and the body's start, when a closing line was found.
+    private let closing: (yamlEnd: Int, bodyStart: Int)?
+
+    /// Nil when the first line is not `---`.
+    init?(_ text: String) {
+        var text = text
+        text.makeContiguousUTF8()
+        self.text = text
+        let found = text.utf8.withContiguousStorageIfAvailable { bytes -> (Int, (Int, Int)?)? in
+            var start = 0
+            var end = Self.lineEnd(bytes, from: start)
+            guard Self.isMarker(bytes, start..<end, allowingDots: false) else { return nil }
+            let yamlStart = min(end + 1, bytes.count)
+            start = yamlStart
+            while start < bytes.count || (start == bytes.count && end < bytes.count) {
+                end = Self.lineEnd(bytes, from: start)
+                if Self.isMarker(bytes, start..<end, allowingDots: true) {
+                    // A closing line right after the opening one leaves empty YAML, as joining no lines does.
+                    return (yamlStart, (max(yamlStart, start - 1), min(end + 1, bytes.count)))
+                }
+                if end == bytes.count { break }
+                start = end + 1
+            }
+            return (yamlStart, nil)
+        }
+        guard let found, let (yamlStart, closing) = found else { return nil }
+        self.yamlStart = yamlStart
+        self.closing = closing.map { (yamlEnd: $0.0, bodyStart: $0.1) }
+    }
+
+    /// The YAML between the marker lines and the body after the closing one; nil when unclosed.
+    var parts: (yaml: String, body: String)? {
+        guard let closing else { return nil }
+        let utf8 = text.utf8
+        func index(_ offset: Int) -> String.Index { utf8.index(utf8.startIndex, offsetBy: offset) }
+        return (String(text[index(yamlStart)..<index(closing.yamlEnd)]), String(text[index(closing.bodyStart)...]))
+    }
+
+    /// Offset of the `\n` ending the line that starts at `start`, or the end of the text.
+    private static func lineEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var index = start
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "\n") && (index == 0 || bytes[index - 1] != UInt8(ascii: "\r")) { return index }
+            index += 1
+        }
+        return index
+    }
+
+    private static func isMarker(_ bytes: UnsafeBufferPointer<UInt8>, _ line: Range<Int>, allowingDots: Bool) -> Bool {
+        var lower = line.lowerBound, upper = line.upperBound
+        while lower < upper, bytes[lower] == 0x20 || bytes[lower] == 0x09 { lower += 1 }
+        while upper > lower, bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x09 { upper -= 1 }
+        if upper - lower == 3 {
+            let first = bytes[lower]
+            if (first == UInt8(ascii: "-") || (allowingDots && first == UInt8(ascii: "."))) && bytes[lower + 1] == first && bytes[lower + 2] == first {
+                return true
+            }
+        }
+        guard bytes[line].contains(where: { $0 >= 0x80 }) else { return false }
+        let trimmed = String(decoding: UnsafeBufferPointer(rebasing: bytes[line]), as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        return trimmed == "---" || (allowingDots && trimmed == "...")
     }
 }
 

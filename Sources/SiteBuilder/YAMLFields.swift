@@ -10,10 +10,12 @@ struct YAMLSource: Sendable {
 
 /// Only merge keys (`<<`) are resolved: fields read scalars as text and convert them themselves,
 /// and resolving every scalar against Yams' regular expressions dominated loading.
-private let mergeOnly = Resolver.basic.appending(.merge)
+let mergeOnly = Resolver.basic.appending(.merge)
 
 /// Parses a YAML document into a node tree that keeps line and column marks.
 func composeYAML(_ text: String, source: YAMLSource) throws(Diagnostic) -> Node? {
+    // Plain front matter is read without libyaml; anything else, errors included, goes to Yams.
+    if let node = SimpleYAML.compose(text, resolver: mergeOnly) { return node }
     do {
         return try Yams.compose(yaml: text, mergeOnly, .default, .utf8)
     } catch let error as YamlError {

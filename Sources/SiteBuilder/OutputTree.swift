@@ -48,12 +48,24 @@ public enum OutputWriter {
     /// Writes the whole tree into a fresh folder, in parallel: a cold build.
     static func write(_ tree: OutputTree, into folder: URL) async throws -> Written {
         let paths = tree.files.keys.sorted()
-        try makeParents(of: paths, in: folder)
+        // Folders holding folders are made first; each page's own folder is made by the task
+        // writing into it. Making a folder is as slow as writing a file on some file systems,
+        // and this way it happens in parallel with the writing.
+        let leaves = try makeParents(of: paths, in: folder, exceptLeaves: true)
         let results = await concurrentMap(chunked(paths, into: ProcessInfo.processInfo.activeProcessorCount * 4)) { chunk in
-            chunk.map { path -> Result<BuildManifest.Entry, Error> in
+            var made = ""
+            return chunk.map { path -> Result<BuildManifest.Entry, Error> in
                 let data = tree.files[path]!
-                return Result { try writeFile(data, to: folder.path + "/" + path) }
-                    .map { entry(path, sha256: hexString(SHA256.hash(data: data)), size: data.count) }
+                return Result {
+                    let directory = parent(of: path)
+                    if directory != made, leaves.contains(directory) {
+                        let full = folder.path + "/" + directory
+                        guard mkdir(full, 0o755) == 0 || errno == EEXIST else { throw WriteFailed(path: full, code: errno) }
+                        made = directory
+                    }
+                    try writeFile(data, to: folder.path + "/" + path)
+                }
+                .map { entry(path, sha256: hexString(SHA256.hash(data: data)), size: data.count) }
             }
         }
         var result = Written(entries: [:], written: 0, reused: 0)
@@ -177,20 +189,31 @@ public enum OutputWriter {
         }
     }
 
-    /// Creates the folders the paths need, parents first, with plain `mkdir` calls.
-    private static func makeParents(of paths: [String], in folder: URL) throws {
-        var needed: Set<String> = []
+    /// Creates the folders the paths need, parents first, with plain `mkdir` calls. With
+    /// `exceptLeaves`, folders that hold no other folder are left to the caller and returned.
+    @discardableResult
+    private static func makeParents(of paths: [String], in folder: URL, exceptLeaves: Bool = false) throws -> Set<String> {
+        var needed: Set<String> = [], inner: Set<String> = []
         for path in paths {
-            var directory = (path as NSString).deletingLastPathComponent
+            var directory = parent(of: path)
             while !directory.isEmpty, needed.insert(directory).inserted {
-                directory = (directory as NSString).deletingLastPathComponent
+                directory = parent(of: directory)
+                if !directory.isEmpty { inner.insert(directory) }
             }
         }
+        let leaves = exceptLeaves ? needed.subtracting(inner) : []
         // Sorted, a parent comes before its children.
-        for directory in needed.sorted() {
+        for directory in needed.subtracting(leaves).sorted() {
             let full = folder.path + "/" + directory
             guard mkdir(full, 0o755) == 0 || errno == EEXIST else { throw WriteFailed(path: full, code: errno) }
         }
+        return leaves
+    }
+
+    /// `drops/a/index.html` → `drops/a`; `index.html` → "".
+    static func parent(of path: String) -> String {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "" }
+        return String(path[..<slash])
     }
 
     struct WriteFailed: Error, CustomStringConvertible {

@@ -18,7 +18,7 @@ import Glibc
 public final class ContentCache: @unchecked Sendable {
     static let folder = ".dropgen-cache/content"
     /// Bumped whenever parsing or the cached shape changes, which empties every old cache.
-    static let format = 3
+    static let format = 4
     static let shardNames = "0123456789abcdef".map(String.init)
 
     private let lock = NSLock()
@@ -29,18 +29,13 @@ public final class ContentCache: @unchecked Sendable {
 
     public init() { entries = [:] }
 
-    struct Stored: Codable {
-        var format: Int
-        var entries: [String: DropLoader.Loaded]
-    }
-
     /// The site's cache on disk, or an empty one.
     public static func load(root: URL) async -> ContentCache {
         let cache = ContentCache()
         let shards = await concurrentMap(shardNames) { name -> [String: DropLoader.Loaded] in
-            guard let data = FileManager.default.contents(atPath: root.appendingPathComponent("\(folder)/\(name).json").path),
-                  let stored = try? JSONDecoder().decode(Stored.self, from: data), stored.format == format else { return [:] }
-            return stored.entries
+            guard let data = FileManager.default.contents(atPath: root.appendingPathComponent("\(folder)/\(name).shard").path)
+            else { return [:] }
+            return decodeShard(data) ?? [:]
         }
         for shard in shards { cache.entries.merge(shard) { first, _ in first } }
         return cache
@@ -92,12 +87,11 @@ public final class ContentCache: @unchecked Sendable {
         for (key, entry) in entries where changed.contains(String(key.prefix(1))) { shards[String(key.prefix(1)), default: [:]][key] = entry }
         let written = await concurrentMap(changed.sorted()) { [shards] name -> Result<Void, Error> in
             Result {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys]
-                let url = directory.appendingPathComponent("\(name).json")
+                let url = directory.appendingPathComponent("\(name).shard")
                 let temporary = url.appendingPathExtension("tmp-\(ProcessInfo.processInfo.processIdentifier)")
-                try encoder.encode(Stored(format: Self.format, entries: shards[name] ?? [:])).write(to: temporary)
+                try Self.encodeShard(shards[name] ?? [:]).write(to: temporary)
                 if rename(temporary.path, url.path) != 0 { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path]) }
+                unlink(directory.appendingPathComponent("\(name).json").path)  // format 3 and before
             }
         }
         for result in written { try result.get() }

@@ -1,4 +1,5 @@
 import Foundation
+import MediaPipeline
 import Publisher
 import Testing
 @testable import SiteBuilder
@@ -279,6 +280,46 @@ import Testing
 }
 
 @Suite struct BuildRecordTests {
+    /// The cache's binary shards give back exactly what went in (compared through JSON, which
+    /// names every field), and a damaged shard reads as empty, never as wrong drops.
+    @Test func contentCacheShardsRoundTrip() throws {
+        let source = MediaSource(file: "content/drops/cups/index.md", line: 12, key: "hero.video")
+        let image = ImageRef(path: "media/cup-800.0123456789.webp", width: 800, height: 600, contentType: "image/webp")
+        var full = Drop(file: "content/drops/cups/index.md", slug: "cups", title: "Cups \u{2014} \"glazed\"", creatorID: "mara",
+                        aliases: ["/old/cups/"], price: Money(minorUnits: 3450), compareAt: Money(minorUnits: 4200),
+                        priceUntil: Date(timeIntervalSinceReferenceDate: 817_000_000.5), edition: 24, remaining: 0, perCustomerLimit: 2,
+                        opens: Date(timeIntervalSinceReferenceDate: 816_000_000), closes: Date(timeIntervalSinceReferenceDate: 816_100_000),
+                        statusOverride: .soldOut,
+                        earlyAccess: EarlyAccess(opens: Date(timeIntervalSinceReferenceDate: 815_990_000), badges: ["regular"], buyURL: "https://x/early"),
+                        hero: HeroMedia(clips: [VideoRef(path: "media/c.mp4", width: 720, height: 1280, contentType: "video/mp4")],
+                                        posters: [image], ogImage: image, alt: "A cup"),
+                        images: [StillMedia(variants: [image], width: 800, height: 600, placeholder: "data:x", alt: "Side")],
+                        pickup: [PickupWindow(location: "Stall 14", address: nil, starts: Date(timeIntervalSinceReferenceDate: 816_200_000),
+                                              ends: Date(timeIntervalSinceReferenceDate: 816_210_000))],
+                        policyID: "standard", tags: ["cups", "ceramics"], buyURL: "https://x/buy", bodyHTML: "<p>Twelve.</p>\n",
+                        summary: "Twelve.", state: .soldOut, lines: ["title": 2, "hero": 12])
+        full.source = "abc123"
+        let bare = Drop(file: "content/drops/b.md", slug: "b", title: "B", creatorID: "ole", aliases: [], price: nil, compareAt: nil,
+                        priceUntil: nil, edition: nil, remaining: nil, perCustomerLimit: nil, opens: nil, closes: nil, statusOverride: nil,
+                        earlyAccess: nil, hero: nil, images: [], pickup: [], policyID: nil, tags: [], buyURL: nil, bodyHTML: "",
+                        summary: "", state: .draft)
+        let entries: [String: DropLoader.Loaded] = [
+            "k1": DropLoader.Loaded(drop: full, hero: HeroRequest(source: source, video: URL(fileURLWithPath: "/site/c.mov"), start: 1.5,
+                                                                  duration: 6, posterAt: 2, lines: ["video": 12]),
+                                    heroAlt: "A cup", images: [.init(request: StillRequest(source: source, image: URL(fileURLWithPath: "/site/c.jpg")), alt: "Side")]),
+            "k2": DropLoader.Loaded(drop: bare, hero: nil, heroAlt: "", images: []),
+        ]
+        let shard = try ContentCache.encodeShard(entries)
+        let decoded = try #require(ContentCache.decodeShard(shard))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        #expect(try encoder.encode(decoded) == (try encoder.encode(entries)))
+        #expect(decoded["k1"]?.drop.source == "abc123")
+        #expect(ContentCache.decodeShard(shard.dropLast(3)) == nil)
+        #expect(ContentCache.decodeShard(shard + Data([0])) == nil)
+        #expect(ContentCache.decodeShard(Data("{}".utf8)) == nil)
+    }
+
     @Test func inputStampsRoundTrip() {
         var stamps = InputStamps(now: "2026-12-05T11:00:00Z", files: [
             "content/drops/a b.md": .init(size: 12, modified: 1_764_000_000_123_456_789, sha256: String(repeating: "a", count: 64)),

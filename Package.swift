@@ -63,7 +63,9 @@ let package = Package(
                 "SiteBuilder", "Publisher",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Yams", package: "Yams"),
-            ]),
+            ],
+            // Read by path (#filePath), not bundled.
+            exclude: ["Golden"]),
         .testTarget(name: "MediaPipelineTests", dependencies: ["MediaPipeline", "CWebP"]),
         .testTarget(name: "PublisherTests", dependencies: ["Publisher"]),
         .testTarget(name: "dropgenTests", dependencies: ["dropgen"]),

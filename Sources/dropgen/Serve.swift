@@ -13,8 +13,10 @@ struct Serve: AsyncParsableCommand {
         abstract: "Preview the site with live reload, served with the edge's headers.",
         discussion: """
             Builds into a scratch folder (public/ is not touched), rebuilds when dropgen.yaml, content/, \
-            templates/, static/ or data/ change, and reloads open tabs. Cache-Control, Content-Type, \
-            ETags, 304s and byte ranges follow the Publisher's edge rules. Stop with Ctrl-C.
+            templates/, static/ or data/ change, and reloads the open tabs showing a changed page. An \
+            edited drop's own page is updated first, in milliseconds, then the rest of the site. \
+            Cache-Control, Content-Type, ETags, 304s and byte ranges follow the Publisher's edge rules. \
+            Stop with Ctrl-C.
             """)
 
     @OptionGroup var siteOptions: SiteOptions

@@ -64,3 +64,10 @@ final class Counter: @unchecked Sendable {
     /// Adds and returns the new total.
     func add(_ amount: Int) -> Int { lock.withLock { value += amount; return value } }
 }
+
+/// A value handed to parallel workers that use it without overlapping (each writes its own
+/// elements of a buffer, say): the compiler cannot see that, so the wrapper says it.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}

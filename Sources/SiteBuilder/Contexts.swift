@@ -72,7 +72,19 @@ struct Contexts: Sendable {
         visibleInputs = []
         globals = ""
         globals = siteContext.digest()
-        visibleInputs = visible.indices.map { self.inputs(of: visible[$0]) }
+        // A digest per drop, on every core: this runs before every build, over the whole site.
+        let snapshot = self
+        var digests = [String](repeating: "", count: visible.count)
+        let workers = ProcessInfo.processInfo.activeProcessorCount
+        digests.withUnsafeMutableBufferPointer { buffer in
+            let output = UncheckedSendable(buffer)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                for index in stride(from: worker, to: visible.count, by: workers) {
+                    output.value[index] = snapshot.inputs(of: visible[index])
+                }
+            }
+        }
+        visibleInputs = digests
         dropInputs = Dictionary(visible.indices.map { (visible[$0].slug, visibleInputs[$0]) }, uniquingKeysWith: { a, _ in a })
     }
 

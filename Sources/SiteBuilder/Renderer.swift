@@ -93,44 +93,62 @@ public enum Renderer {
         }
         if !diagnostics.isEmpty { throw BuildFailed(diagnostics) }
 
-        let aliasPaths = Set(site.drops.flatMap(\.aliases))
-        tree.files["sitemap.xml"] = Data(contexts.sitemap(pages: pagePaths.filter { !aliasPaths.contains($0) }).utf8)
-        tree.files["robots.txt"] = Data(contexts.robots.utf8)
-        tree.files["feed.xml"] = Data(contexts.atomFeed().utf8)
-        tree.files["drops.ics"] = Data(contexts.siteCalendar().utf8)
-        let redirects = contexts.redirects
-        if !redirects.isEmpty { tree.files["_redirects"] = Data(redirects.utf8) }
-
-        // Catalogs and per-drop calendars, like pages, are kept when their inputs are unchanged.
-        func output(_ path: String, from inputValue: TemplateValue, _ make: () -> String?) {
-            let fingerprint = PageFingerprints.fingerprint(shared: inputs, template: "output", value: inputValue)
-            if previous[path] == fingerprint {
-                reused.insert(path)
-                fingerprints[path] = fingerprint
-            } else if let text = make() {
-                tree.files[path] = Data(text.utf8)
-                fingerprints[path] = fingerprint
-            }
+        // The other outputs, made in parallel too: the site-wide ones (one of them lists every
+        // drop), the catalogs and the per-drop calendars. Those with an input value are kept,
+        // like pages, when it is unchanged.
+        struct Extra: Sendable {
+            var path: String
+            var input: TemplateValue?
+            var make: @Sendable () -> String?
         }
+        let aliasPaths = Set(site.drops.flatMap(\.aliases))
+        let sitemapPaths = pagePaths.filter { !aliasPaths.contains($0) }
         let clock = TemplateValue.string(RFC3339.format(site.now)), globals = TemplateValue.string(contexts.globals)
         let entries = catalogEntries ?? Memo<String, JSONValue>()
-        func entry(_ drop: Drop) -> JSONValue {
+        @Sendable func entry(_ drop: Drop) -> JSONValue {
             entries.value(for: contexts.globals + (contexts.dropInputs[drop.slug] ?? drop.slug)) { contexts.catalogEntry(drop) }
         }
-        output("catalog.json", from: ["catalog", globals, clock, contexts.listedInputs(contexts.visible.indices)]) {
-            contexts.catalog(contexts.visible.map(entry))
-        }
+        let siteWide: [Extra] = [
+            Extra(path: "catalog.json", input: ["catalog", globals, clock, contexts.listedInputs(contexts.visible.indices)]) {
+                contexts.catalog(contexts.visible.map(entry))
+            },
+            Extra(path: "sitemap.xml") { contexts.sitemap(pages: sitemapPaths) },
+            Extra(path: "drops.ics") { contexts.siteCalendar() },
+            Extra(path: "feed.xml") { contexts.atomFeed() },
+            Extra(path: "robots.txt") { contexts.robots },
+            Extra(path: "_redirects") { let redirects = contexts.redirects; return redirects.isEmpty ? nil : redirects },
+        ]
+        var extras: [Extra] = []
         for creator in site.creators {
             let positions = contexts.dropsByCreator[creator.id] ?? []
-            output("creators/\(creator.id)/catalog.json", from: ["catalog", globals, clock, contexts.listedInputs(positions)]) {
+            extras.append(Extra(path: "creators/\(creator.id)/catalog.json", input: ["catalog", globals, clock, contexts.listedInputs(positions)]) {
                 contexts.catalog(contexts.drops(positions).map(entry))
-            }
+            })
         }
         let stamp = TemplateValue.string(RFC3339.format(contexts.siteUpdated))
         for position in contexts.visible.indices {
-            output("drops/\(contexts.visible[position].slug)/drop.ics", from: ["ics", globals, stamp, .string(contexts.visibleInputs[position])]) {
+            extras.append(Extra(path: "drops/\(contexts.visible[position].slug)/drop.ics",
+                                input: ["ics", globals, stamp, .string(contexts.visibleInputs[position])]) {
                 contexts.dropCalendar(contexts.visible[position])
+            })
+        }
+        // Each site-wide output is a task of its own: they are the large ones.
+        let made = await concurrentMap(siteWide.map { [$0] } + chunked(extras, into: ProcessInfo.processInfo.activeProcessorCount * 8)) { chunk in
+            chunk.map { extra -> (path: String, fingerprint: String?, data: Data?) in
+                let fingerprint = extra.input.map { PageFingerprints.fingerprint(shared: inputs, template: "output", value: $0) }
+                if let fingerprint, previous[extra.path] == fingerprint { return (extra.path, fingerprint, nil) }
+                return (extra.path, fingerprint, extra.make().map { Data($0.utf8) })
             }
+        }
+        for (path, fingerprint, data) in made.joined() {
+            if let data {
+                tree.files[path] = data
+            } else if fingerprint != nil, previous[path] == fingerprint {
+                reused.insert(path)
+            } else {
+                continue  // nothing to write (no redirects, or a drop with no calendar left)
+            }
+            if let fingerprint { fingerprints[path] = fingerprint }
         }
         return Rendered(tree: tree, pages: pages.count, pagesRendered: pages.count - pagesReused, fingerprints: fingerprints, reused: reused,
                         renderer: renderer)

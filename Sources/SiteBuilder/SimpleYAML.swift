@@ -327,5 +327,5 @@ struct SimpleYAML {
     }()
 
     /// A fresh tag per node, as Yams makes: a tag records its resolved name when first asked.
-    private func tag(_ name: Tag.Name) -> Tag { Tag(name, resolver, .default) }
+    private func tag(_ name: Tag.Name) -> Tag { Tag(name, resolver, sharedConstructor) }
 }

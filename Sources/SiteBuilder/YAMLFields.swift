@@ -12,12 +12,16 @@ struct YAMLSource: Sendable {
 /// and resolving every scalar against Yams' regular expressions dominated loading.
 let mergeOnly = Resolver.basic.appending(.merge)
 
+/// Yams builds a new `Constructor.default` (tables of every tag's conversion) on each access,
+/// and every node's tag holds one: made once here, and only ever read.
+nonisolated(unsafe) let sharedConstructor = Constructor.default
+
 /// Parses a YAML document into a node tree that keeps line and column marks.
 func composeYAML(_ text: String, source: YAMLSource) throws(Diagnostic) -> Node? {
     // Plain front matter is read without libyaml; anything else, errors included, goes to Yams.
     if let node = SimpleYAML.compose(text, resolver: mergeOnly) { return node }
     do {
-        return try Yams.compose(yaml: text, mergeOnly, .default, .utf8)
+        return try Yams.compose(yaml: text, mergeOnly, sharedConstructor, .utf8)
     } catch let error as YamlError {
         switch error {
         case .scanner(let context, let problem, let mark, _),

@@ -115,6 +115,8 @@ enum JSONText {
 
 /// Escaping for XML text and attribute values (feeds, sitemap).
 func xmlEscape(_ text: String) -> String {
+    // URLs and most titles need no escape: the sitemap and calendars hold thousands of them.
+    if !text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) { return text }
     var escaped = ""
     escaped.reserveCapacity(text.utf8.count)
     for character in text {

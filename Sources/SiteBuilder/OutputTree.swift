@@ -98,15 +98,19 @@ public enum OutputWriter {
         /// Whether the file is on disk as the manifest says (same size): a page deleted or
         /// truncated by hand is rendered again even when its fingerprint matches.
         func isIntact(_ path: String) -> Bool {
+            withFolder(folder.path) { isIntact(path, in: $0) }
+        }
+
+        func isIntact(_ path: String, in descriptor: Int32) -> Bool {
             guard let entry = entries[path] else { return false }
-            return hasFile(path, size: entry.size, in: folder.path)
+            return hasFile(path, size: entry.size, in: descriptor)
         }
 
         /// Fingerprints of the pages whose files are intact.
         func usableFingerprints() async -> PageFingerprints {
             let paths = fingerprints.byPath.keys.sorted()
             let intact = await concurrentMap(chunked(paths, into: ProcessInfo.processInfo.activeProcessorCount * 4)) { chunk in
-                chunk.filter { isIntact($0) }
+                withFolder(folder.path) { descriptor in chunk.filter { isIntact($0, in: descriptor) } }
             }
             var usable = PageFingerprints()
             for path in intact.joined() { usable[path] = fingerprints[path] }
@@ -155,9 +159,18 @@ public enum OutputWriter {
     }
 
     /// Whether `folder/path` exists with this size.
-    static func hasFile(_ path: String, size: Int, in folder: String) -> Bool {
+    /// `path` looked up relative to the open output folder: the checks run over every output
+    /// file, and a lookup from the root walks the folder's whole path each time.
+    static func hasFile(_ path: String, size: Int, in folder: Int32) -> Bool {
         var status = stat()
-        return stat(folder + "/" + path, &status) == 0 && Int(status.st_size) == size
+        return fstatat(folder, path, &status, 0) == 0 && Int(status.st_size) == size
+    }
+
+    /// Runs `body` with a descriptor of the folder (-1 when it cannot be opened: every lookup fails).
+    static func withFolder<T>(_ path: String, _ body: (Int32) -> T) -> T {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        defer { if descriptor >= 0 { close(descriptor) } }
+        return body(descriptor)
     }
 
     static func markIncomplete(_ folder: URL) throws {

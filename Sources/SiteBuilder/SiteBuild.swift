@@ -212,7 +212,9 @@ public enum SiteBuild {
         let outputs = previous.outputs
         let folder = output.path
         let intact = await concurrentMap(chunked(Array(outputs), into: ProcessInfo.processInfo.activeProcessorCount * 4)) { chunk in
-            chunk.allSatisfy { path, size in OutputWriter.hasFile(path, size: size, in: folder) }
+            OutputWriter.withFolder(folder) { descriptor in
+                chunk.allSatisfy { path, size in OutputWriter.hasFile(path, size: size, in: descriptor) }
+            }
         }
         guard !outputs.isEmpty, intact.allSatisfy({ $0 }),
               let data = FileManager.default.contents(atPath: output.appendingPathComponent(Record.relativePath).path),

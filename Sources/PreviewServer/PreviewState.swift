@@ -44,9 +44,8 @@ actor PreviewState {
 
     /// Files written ahead of a build, while the last good build is served.
     func patched(_ entries: [BuildManifest.Entry]) {
-        guard failure == nil, var site else { return }
-        for entry in entries { site.entries[entry.path] = entry }
-        self.site = site
+        guard failure == nil, site != nil else { return }
+        for entry in entries { site?.entries[entry.path] = entry }  // in place: the site has thousands
         send(changed: Set(entries.map(\.path)))
     }
 

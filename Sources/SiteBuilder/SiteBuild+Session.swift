@@ -17,23 +17,38 @@ extension SiteBuild {
         private var last: OutputWriter.PreviousBuild?
         /// The last good build's page renderer, over its site: edited drop pages are previewed against it.
         private var lastRenderer: PageRenderer?
+        /// Pages previewed since the last build, as now on disk; applied to the last build's
+        /// records when the next build starts (they are shared, and large: not copied per edit).
+        private var previewed: [String: BuildManifest.Entry] = [:]
 
         public init(contentCache: ContentCache) {
             self.contentCache = contentCache
             contentCache.trustsFileTimes = true
         }
 
-        /// Manifest entries of the last successful build, by path.
-        public var manifest: [String: BuildManifest.Entry]? { lock.withLock { last?.entries } }
+        /// Manifest entries of the last successful build, by path (with pages previewed since).
+        public var manifest: [String: BuildManifest.Entry]? {
+            lock.withLock { last.map { previewed.isEmpty ? $0.entries : $0.entries.merging(previewed) { _, new in new } } }
+        }
 
+        /// The last build's records, with the previewed pages' files as they are now and without
+        /// their fingerprints: the build renders them again and compares with what is on disk.
         func previous(for output: URL) -> OutputWriter.PreviousBuild? {
-            lock.withLock { last?.folder == output ? last : nil }
+            lock.withLock {
+                guard var build = last, build.folder == output else { return nil }
+                for (path, entry) in previewed {
+                    build.entries[path] = entry
+                    build.fingerprints[path] = nil
+                }
+                return build
+            }
         }
 
         func remember(_ build: OutputWriter.PreviousBuild, renderer: PageRenderer) {
             lock.withLock {
                 last = build
                 lastRenderer = renderer
+                previewed = [:]
             }
         }
     }
@@ -51,7 +66,9 @@ extension SiteBuild.Session {
     /// else (a new or removed drop, a template, a maker, new media to encode) waits for the full
     /// rebuild, which reports problems with their lines.
     public func previewDropEdits(_ changed: [String]) -> [BuildManifest.Entry]? {
-        guard !changed.isEmpty, let (build, renderer) = lock.withLock({ last.flatMap { last in lastRenderer.map { (last, $0) } } })
+        // Only the folder is taken from the last build: a copy of its records would make the
+        // update below copy all of them.
+        guard !changed.isEmpty, let (folder, renderer) = lock.withLock({ last.flatMap { last in lastRenderer.map { (last.folder, $0) } } })
         else { return nil }
         let site = renderer.site
         var pages: [(path: String, html: Data)] = []
@@ -66,17 +83,12 @@ extension SiteBuild.Session {
         }
         var entries: [BuildManifest.Entry] = []
         for page in pages {
-            guard (try? OutputWriter.replace(page.path, in: build.folder, with: page.html)) != nil else { return nil }
+            guard (try? OutputWriter.replace(page.path, in: folder, with: page.html)) != nil else { return nil }
             entries.append(OutputWriter.entry(page.path, sha256: hexString(SHA256.hash(data: page.html)), size: page.html.count))
         }
         // The folder now differs from the last build's records: the next build must render these
         // pages again (even if the edit is undone) and compare against what is really on disk.
-        lock.withLock {
-            for entry in entries {
-                last?.entries[entry.path] = entry
-                last?.fingerprints[entry.path] = nil
-            }
-        }
+        lock.withLock { for entry in entries { previewed[entry.path] = entry } }
         return entries
     }
 

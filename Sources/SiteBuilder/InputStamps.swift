@@ -95,35 +95,59 @@ struct InputStamps: Sendable, Equatable {
         return Data(text.utf8)
     }
 
-    /// Parsed from bytes: this runs before every build, over one line per site file.
+    /// Parsed from bytes in one pass: this runs before every build, over one line per site file
+    /// and one per output file.
     static func decode(_ data: Data) -> InputStamps? {
-        let bytes = [UInt8](data)
-        var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: true).makeIterator()
-        guard let header = lines.next(), header.elementsEqual(format.utf8), let clock = lines.next() else { return nil }
-        var stamps = InputStamps(now: String(decoding: clock, as: UTF8.self), files: [:])
-        func integer(_ field: ArraySlice<UInt8>) -> Int? {
-            guard !field.isEmpty, field.count < 20 else { return nil }
-            var value = 0
-            for byte in field {
-                guard byte >= 0x30, byte <= 0x39 else { return nil }
-                value = value * 10 + Int(byte - 0x30)
+        data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> InputStamps? in
+            var position = 0
+            /// The next line, without its newline.
+            func line() -> Range<Int>? {
+                guard position < bytes.count else { return nil }
+                let start = position
+                while position < bytes.count, bytes[position] != 0x0A { position += 1 }
+                defer { position += 1 }
+                return start..<position
             }
-            return value
-        }
-        while let line = lines.next() {
-            let fields = line.split(separator: 0x20, maxSplits: line.first == UInt8(ascii: "i") ? 4 : 2, omittingEmptySubsequences: false)
-            switch (line.first, fields.count) {
-            case (UInt8(ascii: "i"), 5):
-                guard let size = integer(fields[2]), let modified = integer(fields[3]) else { return nil }
-                stamps.files[String(decoding: fields[4], as: UTF8.self)] = Stamp(size: size, modified: modified,
-                                                                               sha256: String(decoding: fields[1], as: UTF8.self))
-            case (UInt8(ascii: "o"), 3):
-                guard let size = integer(fields[1]) else { return nil }
-                stamps.outputs[String(decoding: fields[2], as: UTF8.self)] = size
-            default:
-                return nil
+            func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+            /// The field from `start` up to the next space (or the line's end), and where the next begins.
+            func field(_ line: Range<Int>, from start: Int) -> (Range<Int>, next: Int) {
+                var end = start
+                while end < line.upperBound, bytes[end] != 0x20 { end += 1 }
+                return (start..<end, end + 1)
             }
+            func integer(_ range: Range<Int>) -> Int? {
+                guard !range.isEmpty, range.count < 20 else { return nil }
+                var value = 0
+                for index in range {
+                    let byte = bytes[index]
+                    guard byte >= 0x30, byte <= 0x39 else { return nil }
+                    value = value * 10 + Int(byte - 0x30)
+                }
+                return value
+            }
+            guard let header = line(), bytes[header].elementsEqual(format.utf8), let clock = line() else { return nil }
+            var stamps = InputStamps(now: text(clock), files: [:])
+            let estimate = bytes.count / 64
+            stamps.files.reserveCapacity(estimate)
+            stamps.outputs.reserveCapacity(estimate)
+            while let current = line() {
+                guard current.count > 2, bytes[current.lowerBound + 1] == 0x20 else { if current.isEmpty { continue } else { return nil } }
+                switch bytes[current.lowerBound] {
+                case UInt8(ascii: "i"):
+                    let (hash, afterHash) = field(current, from: current.lowerBound + 2)
+                    let (size, afterSize) = field(current, from: afterHash)
+                    let (modified, afterTime) = field(current, from: afterSize)
+                    guard afterTime <= current.upperBound, let size = integer(size), let modified = integer(modified) else { return nil }
+                    stamps.files[text(afterTime..<current.upperBound)] = Stamp(size: size, modified: modified, sha256: text(hash))
+                case UInt8(ascii: "o"):
+                    let (size, afterSize) = field(current, from: current.lowerBound + 2)
+                    guard afterSize <= current.upperBound, let size = integer(size) else { return nil }
+                    stamps.outputs[text(afterSize..<current.upperBound)] = size
+                default:
+                    return nil
+                }
+            }
+            return stamps
         }
-        return stamps
     }
 }

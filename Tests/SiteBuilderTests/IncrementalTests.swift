@@ -329,6 +329,9 @@ import Testing
         #expect(InputStamps.decode(stamps.encoded()) == stamps)
         #expect(InputStamps.decode(Data("dropgen-inputs-0\nx\n".utf8)) == nil)
         #expect(InputStamps.decode(Data("dropgen-inputs-1\nx\ni abc 12 notanumber path\n".utf8)) == nil)
+        for damaged in ["i abc 12 34\n", "i abc 12\n", "o 12\n", "o x path\n", "q 1 path\n", "i\n", "o  path\n"] {
+            #expect(InputStamps.decode(Data(("dropgen-inputs-1\nx\n" + damaged).utf8)) == nil, "\(damaged)")
+        }
     }
 
     @Test func pageFingerprintsRoundTrip() {

@@ -133,8 +133,7 @@ public struct PreviewServer: Sendable {
 }
 
 private func seconds(since start: ContinuousClock.Instant) -> Double {
-    let elapsed = ContinuousClock.now - start
-    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    (ContinuousClock.now - start) / .seconds(1)
 }
 
 func sha256Hex(_ data: Data) -> String {

@@ -92,9 +92,11 @@ final class SiteWatcher: @unchecked Sendable {
     private func restamp(_ touched: Set<String>) -> [String: Stamp] {
         var next = baseline
         for path in touched {
-            next[path] = nil
-            let prefix = path + "/"
-            for known in baseline.keys where known.hasPrefix(prefix) { next[known] = nil }
+            // A known file (the usual edit) has nothing below it; only folders need the scan.
+            if next.removeValue(forKey: path) == nil {
+                let prefix = path + "/"
+                for known in baseline.keys where known.hasPrefix(prefix) { next[known] = nil }
+            }
             FileStamps.collect(root.path + "/" + path, named: path, skippingHidden: true, into: &next)
         }
         return next

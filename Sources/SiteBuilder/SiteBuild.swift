@@ -250,8 +250,7 @@ public enum SiteBuild {
 
         private func close() {
             guard let current else { return }
-            let elapsed = ContinuousClock.now - current.started
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let seconds = (ContinuousClock.now - current.started) / .seconds(1)
             stages.append(Report.Stage(stage: current.name, seconds: (seconds * 1000).rounded() / 1000))
             self.current = nil
         }

@@ -21,11 +21,13 @@ demo: build
 	@echo "\`.build/debug/dropgen deploys\` lists its deploys. Build record: public/.dropgen/build.json."
 
 # The Publisher's integration tests need a real S3 server: start SeaweedFS (and the fault proxy)
-# first, export its endpoint and keys, and stop it afterwards whatever the outcome.
+# first, export its endpoint and keys, and stop it afterwards whatever the outcome. The tests'
+# scratch sites go to a temporary folder of this run's own (TMPDIR), removed afterwards.
 test: deps
 	@bash scripts/install-deps.sh --test
 	$(SWIFT) build --build-tests
-	@eval "$$(bash scripts/s3-server.sh start)" && trap 'bash scripts/s3-server.sh stop' EXIT && $(SWIFT) test --skip-build
+	@eval "$$(bash scripts/s3-server.sh start)" && scratch="$$(mktemp -d)" \
+		&& trap 'bash scripts/s3-server.sh stop; rm -rf "$$scratch"' EXIT && TMPDIR="$$scratch" $(SWIFT) test --skip-build
 
 clean:
 	rm -rf .build public .dropgen-cache .edge

@@ -18,11 +18,18 @@ public enum EdgeRules {
 
     /// `name.<hash>.ext` where hash is 8 to 64 lowercase hex characters.
     public static func isContentHashed(_ path: String) -> Bool {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
-        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count >= 3 else { return false }
-        let hash = parts[parts.count - 2]
-        return (8...64).contains(hash.count) && hash.allSatisfy { $0.isHexDigit && !$0.isUppercase }
+        // On bytes: a build asks this of every output file.
+        let name = fileName(path).utf8
+        guard let lastDot = name.lastIndex(of: UInt8(ascii: ".")),
+              let hashDot = name[..<lastDot].lastIndex(of: UInt8(ascii: ".")) else { return false }
+        let hash = name[name.index(after: hashDot)..<lastDot]
+        return (8...64).contains(hash.count) && hash.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    }
+
+    /// The last path component.
+    static func fileName(_ path: String) -> Substring {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return path[...] }
+        return path[path.utf8.index(after: slash)...]
     }
 
     public static func cacheClass(for path: String) -> CacheClass {
@@ -71,7 +78,7 @@ public enum EdgeRules {
     ]
 
     public static func contentType(for path: String) -> String {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let name = fileName(path)
         if name == "_redirects" || name == "_headers" { return "text/plain; charset=utf-8" }
         if path.hasSuffix("feed.xml") { return "application/atom+xml; charset=utf-8" }
         return types[fileExtension(path)] ?? "application/octet-stream"
@@ -84,8 +91,9 @@ public enum EdgeRules {
     }
 
     static func fileExtension(_ path: String) -> String {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
-        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
-        return name[name.index(after: dot)...].lowercased()
+        let name = fileName(path)
+        guard let dot = name.utf8.lastIndex(of: UInt8(ascii: ".")), dot != name.startIndex else { return "" }
+        let ext = name[name.utf8.index(after: dot)...]
+        return ext.utf8.contains(where: { (0x41...0x5A).contains($0) }) ? ext.lowercased() : String(ext)
     }
 }

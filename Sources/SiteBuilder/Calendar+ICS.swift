@@ -14,18 +14,31 @@ struct ICSEvent: Sendable {
 
 enum ICS {
     static func calendar(name: String, events: [ICSEvent], stamp: Date) -> String {
-        var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//dropgen//drops//EN", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-                     "X-WR-CALNAME:" + text(name)]
-        for event in events.sorted(by: { ($0.start, $0.uid) < ($1.start, $1.uid) }) {
-            lines += ["BEGIN:VEVENT", "UID:" + event.uid, "DTSTAMP:" + date(stamp), "DTSTART:" + date(event.start),
-                      "DTEND:" + date(event.end), "SUMMARY:" + text(event.summary)]
-            if let location = event.location { lines.append("LOCATION:" + text(location)) }
-            if let description = event.description { lines.append("DESCRIPTION:" + text(description)) }
-            if let url = event.url { lines.append("URL:" + url) }
-            lines.append("END:VEVENT")
+        var output: [UInt8] = []
+        output.reserveCapacity(400 * (events.count + 1))
+        for line in ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//dropgen//drops//EN", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
+                     "X-WR-CALNAME:" + text(name)] {
+            append(line, to: &output)
         }
-        lines.append("END:VCALENDAR")
-        return lines.map(fold).joined(separator: "\r\n") + "\r\n"
+        let stamp = date(stamp)
+        for event in events.sorted(by: { ($0.start, $0.uid) < ($1.start, $1.uid) }) {
+            for line in ["BEGIN:VEVENT", "UID:" + event.uid, "DTSTAMP:" + stamp, "DTSTART:" + date(event.start),
+                         "DTEND:" + date(event.end), "SUMMARY:" + text(event.summary)] {
+                append(line, to: &output)
+            }
+            if let location = event.location { append("LOCATION:" + text(location), to: &output) }
+            if let description = event.description { append("DESCRIPTION:" + text(description), to: &output) }
+            if let url = event.url { append("URL:" + url, to: &output) }
+            append("END:VEVENT", to: &output)
+        }
+        append("END:VCALENDAR", to: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// One content line, folded, with its CRLF.
+    private static func append(_ line: String, to output: inout [UInt8]) {
+        output += fold(line).utf8
+        output += "\r\n".utf8
     }
 
     /// UTC form, `20261204T170000Z`: unambiguous in every client without a VTIMEZONE block.
@@ -71,19 +84,22 @@ enum ICS {
 }
 
 extension Contexts {
-    var host: String { URL(string: site.config.baseURL)?.host ?? "dropgen" }
+    /// Whether the drop's opening is still to come (for anyone): then calendars list it.
+    func hasOpeningEvent(_ drop: Drop) -> Bool {
+        guard let opens = drop.opens else { return false }
+        return opens > site.now || drop.earlyAccess.map({ $0.opens > site.now }) == true
+    }
 
     func openingEvent(_ drop: Drop) -> ICSEvent? {
-        guard let opens = drop.opens, opens > site.now || drop.earlyAccess.map({ $0.opens > site.now }) == true else { return nil }
-        let creator = site.creator(drop.creatorID)?.name ?? drop.creatorID
-        return ICSEvent(uid: "drop-\(drop.slug)-opens@\(host)", start: opens, end: opens.addingTimeInterval(1800),
+        guard hasOpeningEvent(drop), let opens = drop.opens else { return nil }
+        return ICSEvent(uid: "drop-\(drop.slug)-opens@\(calendarHost)", start: opens, end: opens.addingTimeInterval(1800),
                         summary: "Drop opens: \(drop.title)", location: nil,
                         description: shareText(drop), url: site.config.absoluteURL(drop.path))
     }
 
     func pickupEvents(_ drop: Drop) -> [ICSEvent] {
         drop.pickup.enumerated().filter { $0.element.ends > site.now }.map { index, window in
-            ICSEvent(uid: "drop-\(drop.slug)-pickup-\(index + 1)@\(host)", start: window.starts, end: window.ends,
+            ICSEvent(uid: "drop-\(drop.slug)-pickup-\(index + 1)@\(calendarHost)", start: window.starts, end: window.ends,
                      summary: "Pickup: \(drop.title)",
                      location: [window.location, window.address].compactMap { $0 }.joined(separator: ", "),
                      description: "Collect your order of \(drop.title).", url: site.config.absoluteURL(drop.path))
@@ -91,7 +107,7 @@ extension Contexts {
     }
 
     func eventEvent(_ event: Event) -> ICSEvent {
-        ICSEvent(uid: "event-\(event.id)@\(host)", start: event.starts, end: event.ends, summary: event.title,
+        ICSEvent(uid: "event-\(event.id)@\(calendarHost)", start: event.starts, end: event.ends, summary: event.title,
                  location: [event.location, event.address].compactMap { $0 }.joined(separator: ", "),
                  description: event.summary.isEmpty ? nil : event.summary, url: site.config.absoluteURL(event.path))
     }
@@ -114,19 +130,24 @@ extension Contexts {
     }
 
     func hasCalendar(_ drop: Drop) -> Bool {
-        openingEvent(drop) != nil || drop.pickup.contains { $0.ends > site.now }
+        hasOpeningEvent(drop) || drop.pickup.contains { $0.ends > site.now }
     }
 
-    /// Ready to paste into a Discord or Telegram catalog channel.
+    /// Ready to paste into a Discord or Telegram catalog channel. Made once per drop file and
+    /// state: a drop's page, catalog entry and calendars all carry it.
     func shareText(_ drop: Drop) -> String {
+        drop.source.isEmpty ? makeShareText(drop) : shareTexts.value(for: drop.source + drop.state.rawValue) { makeShareText(drop) }
+    }
+
+    private func makeShareText(_ drop: Drop) -> String {
         var parts = [drop.title]
         if let creator = site.creator(drop.creatorID) { parts[0] += " by \(creator.name)" }
         if let price = drop.price { parts.append(price.formatted(currency: site.config.currency)) }
         if let scarcity = scarcity(drop) { parts.append(scarcity) }
         switch drop.state {
-        case .scheduled: if let opens = drop.opens { parts.append("opens \(clock.display(opens))") }
-        case .earlyAccess: if let opens = drop.opens { parts.append("early access now, everyone from \(clock.display(opens))") }
-        case .live: if let closes = drop.closes { parts.append("live until \(clock.display(closes))") } else { parts.append("live now") }
+        case .scheduled: if let opens = drop.opens { parts.append("opens \(display(opens))") }
+        case .earlyAccess: if let opens = drop.opens { parts.append("early access now, everyone from \(display(opens))") }
+        case .live: if let closes = drop.closes { parts.append("live until \(display(closes))") } else { parts.append("live now") }
         default: parts.append(drop.state.label.lowercased())
         }
         return parts.joined(separator: " · ") + " " + site.config.absoluteURL(drop.path)

@@ -36,6 +36,26 @@ extension Array {
     }
 }
 
+/// Maps on every core from synchronous code (no task to suspend), results in input order: for
+/// per-drop work that must finish before anything else can start.
+func concurrentlyMapped<Input, Output>(_ items: [Input], _ transform: (Input) -> Output) -> [Output] {
+    let workers = Swift.min(ProcessInfo.processInfo.activeProcessorCount, items.count)
+    guard workers > 1 else { return items.map(transform) }
+    return [Output](unsafeUninitializedCapacity: items.count) { buffer, count in
+        let output = UncheckedSendable(buffer)
+        withoutActuallyEscaping(transform) { transform in
+            let work = UncheckedSendable((items, transform))
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                let (items, transform) = work.value
+                for index in stride(from: worker, to: items.count, by: workers) {
+                    (output.value.baseAddress! + index).initialize(to: transform(items[index]))
+                }
+            }
+        }
+        count = items.count
+    }
+}
+
 /// Splits work into chunks so that tiny per-item tasks do not drown in scheduling overhead.
 func chunked<T>(_ items: [T], into count: Int) -> [[T]] {
     guard !items.isEmpty else { return [] }

@@ -101,8 +101,8 @@ public final class ContentCache: @unchecked Sendable {
     /// them) and its bytes.
     /// `digest` is the sha256 of the bytes, which the build's input stamps record too: each
     /// file is hashed once.
-    static func key(path: String, root: URL, digest: String) -> String {
-        hexString(SHA256.hash(data: Data("\(format)\u{0}\(root.path)\u{0}\(path)\u{0}\(digest)".utf8)))
+    static func key(path: String, rootPath: String, digest: String) -> String {
+        hexString(SHA256.hash(data: Data("\(format)\u{0}\(rootPath)\u{0}\(path)\u{0}\(digest)".utf8)))
     }
 
     /// The sha256 of each drop file read by the last load, by path.

@@ -15,6 +15,8 @@ struct Contexts: Sendable {
     /// Each public drop's card (its summary in listings) by slug, built once when first needed:
     /// a drop appears in the archive, its tags, its creator's page and the home and schedule pages.
     private let cards = Memo<String, TemplateValue>()
+    /// Each drop's share text, by its file's cache key and state (see `shareText(_:)`).
+    let shareTexts = Memo<String, String>()
     /// What each public drop's page, card and calendar are made of, as one digest by slug (see
     /// `inputs(of:)`): pages listing drops are fingerprinted from these without being built.
     private(set) var dropInputs: [String: String]
@@ -31,32 +33,34 @@ struct Contexts: Sendable {
     /// holds still between transitions, so calendar files are rewritten (and re-published) only
     /// when something in them can have changed.
     let siteUpdated: Date
+    /// The site's host, for calendar entries' UIDs.
+    let calendarHost: String
 
     struct TimeText: Sendable {
-        var local, day, clock, iso, utc: String
+        var local, iso: String
+        /// What templates read: `local`, `day`, `clock`, `iso` and `utc`.
+        var value: TemplateValue
 
         init(_ date: Date, clock: LocalClock) {
             local = clock.display(date)
-            day = clock.day(date)
-            self.clock = clock.time(date)
             iso = clock.iso(date)
-            utc = RFC3339.format(date)
+            value = ["local": .string(local), "day": .string(clock.day(date)), "clock": .string(clock.time(date)), "iso": .string(iso),
+                     "utc": .string(RFC3339.format(date))]
         }
     }
 
     init(site: Site) {
         self.site = site
         self.clock = LocalClock(timeZone: site.config.timeZone)
+        calendarHost = URL(string: site.config.baseURL)?.host ?? "dropgen"
         let visible = site.publicDrops
         self.visible = visible
         let clock = self.clock
-        var times: [Date: TimeText] = [:]
+        var dates: Set<Date> = []
         for drop in visible {
-            for date in [drop.opens, drop.closes, drop.priceUntil, drop.earlyAccess?.opens].compactMap({ $0 }) where times[date] == nil {
-                times[date] = TimeText(date, clock: clock)
-            }
+            for date in [drop.opens, drop.closes, drop.priceUntil, drop.earlyAccess?.opens] { if let date { dates.insert(date) } }
         }
-        self.times = times
+        self.times = Dictionary(uniqueKeysWithValues: concurrentlyMapped(Array(dates)) { ($0, TimeText($0, clock: clock)) })
         siteUpdated = visible.compactMap {
             $0.transitions(archiveAfterDays: site.config.archiveAfterDays).filter { $0 <= site.now }.max()
         }.max() ?? site.now
@@ -74,17 +78,7 @@ struct Contexts: Sendable {
         globals = siteContext.digest()
         // A digest per drop, on every core: this runs before every build, over the whole site.
         let snapshot = self
-        var digests = [String](repeating: "", count: visible.count)
-        let workers = ProcessInfo.processInfo.activeProcessorCount
-        digests.withUnsafeMutableBufferPointer { buffer in
-            let output = UncheckedSendable(buffer)
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                for index in stride(from: worker, to: visible.count, by: workers) {
-                    output.value[index] = snapshot.inputs(of: visible[index])
-                }
-            }
-        }
-        visibleInputs = digests
+        visibleInputs = concurrentlyMapped(visible) { snapshot.inputs(of: $0) }
         dropInputs = Dictionary(visible.indices.map { (visible[$0].slug, visibleInputs[$0]) }, uniquingKeysWith: { a, _ in a })
     }
 
@@ -116,7 +110,7 @@ struct Contexts: Sendable {
         for event in site.events where event.drops.contains(drop.slug) && event.ends > site.now {
             parts += [.string(event.title), .string(event.path), .string(span(event.starts, event.ends))]
         }
-        parts += [.bool(openingEvent(drop) != nil), .list(drop.pickup.map { .bool($0.ends > site.now) })]
+        parts += [.bool(hasOpeningEvent(drop)), .list(drop.pickup.map { .bool($0.ends > site.now) })]
         return TemplateValue.list(parts).digest()
     }
 
@@ -232,11 +226,10 @@ struct Contexts: Sendable {
     /// `2026-12-04T18:00:00+01:00`, formatted once per instant.
     func iso(_ date: Date) -> String { times[date]?.iso ?? clock.iso(date) }
 
-    func time(_ date: Date) -> TemplateValue {
-        let text = times[date] ?? TimeText(date, clock: clock)
-        return ["local": .string(text.local), "day": .string(text.day), "clock": .string(text.clock), "iso": .string(text.iso),
-                "utc": .string(text.utc)]
-    }
+    /// `Fri 4 Dec 2026, 18:00`, formatted once per instant.
+    func display(_ date: Date) -> String { times[date]?.local ?? clock.display(date) }
+
+    func time(_ date: Date) -> TemplateValue { (times[date] ?? TimeText(date, clock: clock)).value }
 
     func pickup(_ window: PickupWindow) -> TemplateValue {
         var context: TemplateValue = ["location": .string(window.location), "starts": time(window.starts), "ends": time(window.ends)]

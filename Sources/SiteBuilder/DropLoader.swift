@@ -26,7 +26,8 @@ enum DropLoader {
 
     static func load(_ path: String, root: URL, now: Date, config: SiteConfig, cache: ContentCache?) -> Result {
         var log = DiagnosticLog()
-        let full = root.path + "/" + path
+        let rootPath = root.path
+        let full = rootPath + "/" + path
         var status = stat()
         let stamp = stat(full, &status) == 0 ? FileStamps.Stamp(status) : nil
         /// The cached parse under `key`, in its state at this build's clock.
@@ -41,7 +42,7 @@ enum DropLoader {
         }
         let digest = hexString(SHA256.hash(data: data))
         cache?.read(path: path, digest: digest)
-        let key = ContentCache.key(path: path, root: root, digest: digest)
+        let key = ContentCache.key(path: path, rootPath: rootPath, digest: digest)
         if let stamp { cache?.saw(path: path, stamp: stamp, key: key) }
         if let hit = cached(key) { return hit }
         guard let file = SourceFile.parse(data, path: path, log: &log) else { return Result(loaded: nil, diagnostics: log.all) }
@@ -200,8 +201,16 @@ enum DropLoader {
     }
 
     static func isSlug(_ text: String) -> Bool {
-        !text.isEmpty && text.count <= 100 && !text.hasPrefix("-") && !text.hasSuffix("-") && !text.contains("--")
-            && text.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
+        // On bytes: every drop's slug is checked on every build.
+        let bytes = text.utf8, dash = UInt8(ascii: "-")
+        guard !bytes.isEmpty, bytes.count <= 100, bytes.first != dash, bytes.last != dash else { return false }
+        var previous: UInt8 = 0
+        for byte in bytes {
+            guard (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                    || byte == dash && previous != dash else { return false }
+            previous = byte
+        }
+        return true
     }
 
     /// `/old/mug` → `/old/mug/`; refuses anything that is not a plain site path.

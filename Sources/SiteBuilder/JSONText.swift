@@ -29,6 +29,7 @@ enum JSONValue: Sendable, ExpressibleByStringLiteral, ExpressibleByIntegerLitera
         get { if case .object(let fields) = self { fields[key] } else { nil } }
         set {
             guard case .object(var fields) = self else { return }
+            self = .null  // the dictionary's only holder is now `fields`: it is changed in place, not copied
             fields[key] = newValue
             self = .object(fields)
         }
@@ -41,75 +42,78 @@ enum JSONValue: Sendable, ExpressibleByStringLiteral, ExpressibleByIntegerLitera
 enum JSONText {
     /// `level` is the nesting depth the value will sit at, for pretty output of fragments.
     static func encode(_ value: JSONValue, pretty: Bool = false, level: Int = 0) -> String {
-        var output = ""
+        var output: [UInt8] = []
         output.reserveCapacity(1024)
         write(value, into: &output, indent: pretty ? level : nil)
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 
-    private static func write(_ value: JSONValue, into output: inout String, indent: Int?) {
+    // Bytes, not a String: appending to a String costs a check per piece, and JSON-LD and
+    // catalogs are written for every drop.
+    private static func write(_ value: JSONValue, into output: inout [UInt8], indent: Int?) {
         switch value {
-        case .fragment(let text): output += text
+        case .fragment(let text): output += text.utf8
         case .string(let string): writeString(string, into: &output)
-        case .bool(let bool): output += bool ? "true" : "false"
-        case .int(let int): output += String(int)
-        case .null: output += "null"
+        case .bool(let bool): output += (bool ? "true" : "false").utf8
+        case .int(let int): output += String(int).utf8
+        case .null: output += "null".utf8
         case .object(let dictionary):
-            if dictionary.isEmpty { output += "{}"; return }
-            output += "{"
-            for (index, key) in dictionary.keys.sorted().enumerated() {
-                if index > 0 { output += "," }
+            if dictionary.isEmpty { output += "{}".utf8; return }
+            output.append(UInt8(ascii: "{"))
+            for (index, field) in dictionary.sorted(by: { $0.key < $1.key }).enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
                 newline(&output, indent.map { $0 + 1 })
-                writeString(key, into: &output)
-                output += indent == nil ? ":" : " : "
-                write(dictionary[key]!, into: &output, indent: indent.map { $0 + 1 })
+                writeString(field.key, into: &output)
+                output += (indent == nil ? ":" : " : ").utf8
+                write(field.value, into: &output, indent: indent.map { $0 + 1 })
             }
             newline(&output, indent)
-            output += "}"
+            output.append(UInt8(ascii: "}"))
         case .array(let array):
-            if array.isEmpty { output += "[]"; return }
-            output += "["
+            if array.isEmpty { output += "[]".utf8; return }
+            output.append(UInt8(ascii: "["))
             for (index, element) in array.enumerated() {
-                if index > 0 { output += "," }
+                if index > 0 { output.append(UInt8(ascii: ",")) }
                 newline(&output, indent.map { $0 + 1 })
                 write(element, into: &output, indent: indent.map { $0 + 1 })
             }
             newline(&output, indent)
-            output += "]"
+            output.append(UInt8(ascii: "]"))
         }
     }
 
-    private static func newline(_ output: inout String, _ indent: Int?) {
+    private static func newline(_ output: inout [UInt8], _ indent: Int?) {
         guard let indent else { return }
-        output += "\n" + String(repeating: "  ", count: indent)
+        output.append(UInt8(ascii: "\n"))
+        output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
     }
 
-    private static func writeString(_ string: String, into output: inout String) {
-        output += "\""
+    private static func writeString(_ string: String, into output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        defer { output.append(UInt8(ascii: "\"")) }
         // Most text needs no escape at all: copy it whole.
         if !string.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0xE2 }) {
-            output += string
-            output += "\""
+            output += string.utf8
             return
         }
         for scalar in string.unicodeScalars {
             switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "<": output += "\\u003c"
-            case ">": output += "\\u003e"
-            case "&": output += "\\u0026"
-            case "\u{2028}": output += "\\u2028"
-            case "\u{2029}": output += "\\u2029"
+            case "\"": output += "\\\"".utf8
+            case "\\": output += "\\\\".utf8
+            case "\n": output += "\\n".utf8
+            case "\r": output += "\\r".utf8
+            case "\t": output += "\\t".utf8
+            case "<": output += "\\u003c".utf8
+            case ">": output += "\\u003e".utf8
+            case "&": output += "\\u0026".utf8
+            case "\u{2028}": output += "\\u2028".utf8
+            case "\u{2029}": output += "\\u2029".utf8
             case let control where control.value < 0x20:
-                output += "\\u" + String(repeating: "0", count: 4 - String(control.value, radix: 16).count) + String(control.value, radix: 16)
-            default: output.unicodeScalars.append(scalar)
+                let hex = String(control.value, radix: 16)
+                output += ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8
+            default: UTF8.encode(scalar) { output.append($0) }
             }
         }
-        output += "\""
     }
 }
 

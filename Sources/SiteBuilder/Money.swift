@@ -20,7 +20,7 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible, Co
 
     /// Accepts `24`, `24.5`, `24.50`; refuses negatives, more than two decimals and anything else.
     static func parse(_ text: String) -> Result<Money, Problem> {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingWhitespace
         if trimmed.hasPrefix("-"), Double(trimmed) != nil {
             return .failure(Problem(message: "must not be negative, got \(trimmed)"))
         }

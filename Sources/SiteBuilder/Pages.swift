@@ -7,6 +7,15 @@ enum Page: Sendable, Hashable {
     case alias(String, target: Int)
     case notFound
 
+    /// A drop's page or redirect: there is one or more of these per drop, each small; the other
+    /// pages are few, and most list many drops.
+    var comesByTheThousand: Bool {
+        switch self {
+        case .drop, .alias: true
+        default: false
+        }
+    }
+
     /// Output path: folders with `index.html`, so URLs end in `/`.
     func outputPath(in site: Site) -> String {
         switch self {

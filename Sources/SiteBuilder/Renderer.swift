@@ -37,72 +37,49 @@ public enum Renderer {
         let inputs = PageFingerprints.sharedInputs(templates: site.templates, assets: assets)
 
         enum Outcome: Sendable {
-            /// Bytes, not a String: held for every page until the tree is written, once.
-            case rendered(path: String, html: Data, fingerprint: String)
+            /// Bytes, not a String: held for every output until the tree is written, once.
+            case rendered(path: String, data: Data, fingerprint: String?)
             case reused(path: String, fingerprint: String)
+            /// An output with nothing to write (no redirects, or a drop with no calendar left).
+            case none
             case failed(Diagnostic)
         }
-        // Chunks keep per-task overhead small for large sites while using every core, and are
-        // small enough for a progress bar to move.
-        let chunks = chunked(pages, into: max(ProcessInfo.processInfo.activeProcessorCount * 4, pages.count / 250))
-        let done = Counter()
-        let results = await concurrentMap(chunks) { chunk -> [Outcome] in
-            defer { progress(done.add(chunk.count), pages.count) }
-            return chunk.map { page -> Outcome in
-                let path = page.outputPath(in: site)
-                // Pages that come by the thousand are fingerprinted from their inputs, so an
-                // unchanged one costs no template value at all; the others from their value.
-                let fromInputs = renderer.inputs(of: page).map { PageFingerprints.fingerprint(shared: inputs, template: "inputs", value: $0) }
-                if let fromInputs, previous[path] == fromInputs { return .reused(path: path, fingerprint: fromInputs) }
-                let (template, context) = renderer.templateAndContext(page)
-                let fingerprint = fromInputs ?? PageFingerprints.fingerprint(shared: inputs, template: template, value: context)
-                if previous[path] == fingerprint { return .reused(path: path, fingerprint: fingerprint) }
-                do throws(Diagnostic) {
-                    let html = try renderer.render(template, context)
-                    if case .drop(let index) = page, let problem = Consistency.check(html, drop: site.drops[index], site: site) {
-                        return .failed(problem)
-                    }
-                    return .rendered(path: path, html: Data(html), fingerprint: fingerprint)
-                } catch {
-                    return .failed(error)
+        @Sendable func renderPage(_ page: Page, path: String) -> Outcome {
+            // Pages that come by the thousand are fingerprinted from their inputs, so an
+            // unchanged one costs no template value at all; the others from their value.
+            let fromInputs = renderer.inputs(of: page).map { PageFingerprints.fingerprint(shared: inputs, template: "inputs", value: $0) }
+            if let fromInputs, previous[path] == fromInputs { return .reused(path: path, fingerprint: fromInputs) }
+            let (template, context) = renderer.templateAndContext(page)
+            let fingerprint = fromInputs ?? PageFingerprints.fingerprint(shared: inputs, template: template, value: context)
+            if previous[path] == fingerprint { return .reused(path: path, fingerprint: fingerprint) }
+            do throws(Diagnostic) {
+                let html = try renderer.render(template, context)
+                if case .drop(let index) = page, let problem = Consistency.check(html, drop: site.drops[index], site: site) {
+                    return .failed(problem)
                 }
+                return .rendered(path: path, data: Data(html), fingerprint: fingerprint)
+            } catch {
+                return .failed(error)
             }
         }
-        var diagnostics: [Diagnostic] = []
-        var pagePaths: [String] = []
-        var fingerprints = PageFingerprints()
-        var reused: Set<String> = []
-        var pagesReused = 0
-        for result in results.joined() {
-            let path: String
-            switch result {
-            case .rendered(let rendered, let html, let fingerprint):
-                path = rendered
-                tree.files[path] = html
-                fingerprints[path] = fingerprint
-            case .reused(let carried, let fingerprint):
-                path = carried
-                reused.insert(path)
-                fingerprints[path] = fingerprint
-                pagesReused += 1
-            case .failed(let diagnostic):
-                diagnostics.append(diagnostic)
-                continue
-            }
-            if path != "404.html" { pagePaths.append("/" + (path.hasSuffix("index.html") ? String(path.dropLast(10)) : path)) }
-        }
-        if !diagnostics.isEmpty { throw BuildFailed(diagnostics) }
 
-        // The other outputs, made in parallel too: the site-wide ones (one of them lists every
-        // drop), the catalogs and the per-drop calendars. Those with an input value are kept,
-        // like pages, when it is unchanged.
+        // The other outputs: the site-wide ones (one of them lists every drop), the catalogs and
+        // the per-drop calendars. Those with an input value are kept, like pages, when it is unchanged.
         struct Extra: Sendable {
             var path: String
             var input: TemplateValue?
             var make: @Sendable () -> String?
         }
+        @Sendable func makeExtra(_ extra: Extra) -> Outcome {
+            let fingerprint = extra.input.map { PageFingerprints.fingerprint(shared: inputs, template: "output", value: $0) }
+            if let fingerprint, previous[extra.path] == fingerprint { return .reused(path: extra.path, fingerprint: fingerprint) }
+            guard let text = extra.make() else { return .none }
+            return .rendered(path: extra.path, data: Data(text.utf8), fingerprint: fingerprint)
+        }
+        let outputPaths = pages.map { $0.outputPath(in: site) }
+        let pagePaths = outputPaths.map { "/" + ($0.hasSuffix("index.html") ? String($0.dropLast(10)) : $0) }
         let aliasPaths = Set(site.drops.flatMap(\.aliases))
-        let sitemapPaths = pagePaths.filter { !aliasPaths.contains($0) }
+        let sitemapPaths = pagePaths.filter { $0 != "/404.html" && !aliasPaths.contains($0) }
         let clock = TemplateValue.string(RFC3339.format(site.now)), globals = TemplateValue.string(contexts.globals)
         let entries = catalogEntries ?? Memo<String, JSONValue>()
         @Sendable func entry(_ drop: Drop) -> JSONValue {
@@ -118,38 +95,64 @@ public enum Renderer {
             Extra(path: "robots.txt") { contexts.robots },
             Extra(path: "_redirects") { let redirects = contexts.redirects; return redirects.isEmpty ? nil : redirects },
         ]
-        var extras: [Extra] = []
+        var catalogs: [Extra] = []
         for creator in site.creators {
             let positions = contexts.dropsByCreator[creator.id] ?? []
-            extras.append(Extra(path: "creators/\(creator.id)/catalog.json", input: ["catalog", globals, clock, contexts.listedInputs(positions)]) {
+            catalogs.append(Extra(path: "creators/\(creator.id)/catalog.json", input: ["catalog", globals, clock, contexts.listedInputs(positions)]) {
                 contexts.catalog(contexts.drops(positions).map(entry))
             })
         }
         let stamp = TemplateValue.string(RFC3339.format(contexts.siteUpdated))
-        for position in contexts.visible.indices {
-            extras.append(Extra(path: "drops/\(contexts.visible[position].slug)/drop.ics",
-                                input: ["ics", globals, stamp, .string(contexts.visibleInputs[position])]) {
+        let calendars = contexts.visible.indices.map { position in
+            Extra(path: "drops/\(contexts.visible[position].slug)/drop.ics", input: ["ics", globals, stamp, .string(contexts.visibleInputs[position])]) {
                 contexts.dropCalendar(contexts.visible[position])
-            })
-        }
-        // Each site-wide output is a task of its own: they are the large ones.
-        let made = await concurrentMap(siteWide.map { [$0] } + chunked(extras, into: ProcessInfo.processInfo.activeProcessorCount * 8)) { chunk in
-            chunk.map { extra -> (path: String, fingerprint: String?, data: Data?) in
-                let fingerprint = extra.input.map { PageFingerprints.fingerprint(shared: inputs, template: "output", value: $0) }
-                if let fingerprint, previous[extra.path] == fingerprint { return (extra.path, fingerprint, nil) }
-                return (extra.path, fingerprint, extra.make().map { Data($0.utf8) })
             }
         }
-        for (path, fingerprint, data) in made.joined() {
-            if let data {
+
+        // All of it in one pass over every core, the large outputs first: the site-wide ones each
+        // as a task of its own, then the listings (each shows many drops), then the outputs that
+        // come by the thousand, in chunks that keep per-task overhead small and are small enough
+        // for a progress bar to move. No core waits for another's last large task.
+        enum Work: Sendable {
+            case pages([(Page, path: String)])
+            case extras([Extra])
+        }
+        let workers = ProcessInfo.processInfo.activeProcessorCount
+        let all = Array(zip(pages, outputPaths))
+        let listings = all.filter { !$0.0.comesByTheThousand }, perDrop = all.filter(\.0.comesByTheThousand)
+        let work: [Work] = siteWide.map { .extras([$0]) } + chunked(listings, into: workers * 4).map(Work.pages)
+            + chunked(catalogs, into: workers).map(Work.extras)
+            + chunked(perDrop, into: max(workers * 4, perDrop.count / 250)).map(Work.pages)
+            + chunked(calendars, into: workers * 8).map(Work.extras)
+        let done = Counter()
+        let results = await concurrentMap(work) { item -> [Outcome] in
+            switch item {
+            case .pages(let chunk):
+                defer { progress(done.add(chunk.count), pages.count) }
+                return chunk.map { renderPage($0, path: $1) }
+            case .extras(let chunk):
+                return chunk.map(makeExtra)
+            }
+        }
+        var diagnostics: [Diagnostic] = []
+        var fingerprints = PageFingerprints()
+        var reused: Set<String> = []
+        for result in results.joined() {
+            switch result {
+            case .rendered(let path, let data, let fingerprint):
                 tree.files[path] = data
-            } else if fingerprint != nil, previous[path] == fingerprint {
+                if let fingerprint { fingerprints[path] = fingerprint }
+            case .reused(let path, let fingerprint):
                 reused.insert(path)
-            } else {
-                continue  // nothing to write (no redirects, or a drop with no calendar left)
+                fingerprints[path] = fingerprint
+            case .none:
+                continue
+            case .failed(let diagnostic):
+                diagnostics.append(diagnostic)
             }
-            if let fingerprint { fingerprints[path] = fingerprint }
         }
+        if !diagnostics.isEmpty { throw BuildFailed(diagnostics) }
+        let pagesReused = outputPaths.count(where: reused.contains)
         return Rendered(tree: tree, pages: pages.count, pagesRendered: pages.count - pagesReused, fingerprints: fingerprints, reused: reused,
                         renderer: renderer)
     }

@@ -72,7 +72,9 @@ extension Site {
 
         // Media is planned only for a site that is otherwise valid: probing costs a process each.
         var jobs: [MediaJob] = []
-        let planned = !planMedia ? [] : await concurrentMap(loaded) { item in MediaPlanning.plan(item, media: media) }
+        let planned = !planMedia ? [] : await concurrentMap(chunked(loaded, into: ProcessInfo.processInfo.activeProcessorCount * 8)) { chunk in
+            chunk.map { MediaPlanning.plan($0, media: media) }
+        }.flatMap { $0 }
         for (index, result) in planned.enumerated() {
             switch result {
             case .success(let (hero, images, itemJobs)):
@@ -249,6 +251,7 @@ extension Site {
     /// Links between files: creators, policies and badges named by drops and creators must exist.
     static func checkReferences(drops: [Drop], creators: [Creator], badges: [Badge], policies: [Policy], log: inout DiagnosticLog) {
         let creatorIDs = creators.map(\.id), policyIDs = policies.map(\.id), badgeIDs = badges.map(\.id)
+        let knownCreators = Set(creatorIDs), knownPolicies = Set(policyIDs), knownBadges = Set(badgeIDs)
         func missing(_ kind: String, _ id: String, folder: String, known: [String]) -> String {
             var message = "no \(kind) `\(id)` in content/\(folder)/"
             if let hint = suggestion(for: id, among: known) { message += "; did you mean `\(hint)`?" }
@@ -256,17 +259,18 @@ extension Site {
         }
         var slugOwners: [String: String] = [:]
         var aliasOwners: [String: String] = [:]
-        for drop in drops.sorted(by: { $0.file < $1.file }) {
+        let byFile = drops.sorted(by: { $0.file < $1.file })
+        for drop in byFile {
             let located = { (key: String, message: String) in
                 Diagnostic(file: drop.file, line: drop.lines[String(key.prefix { $0 != "." })], key: key, message: message)
             }
-            if !creatorIDs.contains(drop.creatorID) {
+            if !knownCreators.contains(drop.creatorID) {
                 log.add(located("creator", missing("creator", drop.creatorID, folder: "creators", known: creatorIDs)))
             }
-            if let policy = drop.policyID, !policyIDs.contains(policy) {
+            if let policy = drop.policyID, !knownPolicies.contains(policy) {
                 log.add(located("policy", missing("policy", policy, folder: "policies", known: policyIDs)))
             }
-            for badge in drop.earlyAccess?.badges ?? [] where !badgeIDs.contains(badge) {
+            for badge in drop.earlyAccess?.badges ?? [] where !knownBadges.contains(badge) {
                 log.add(located("early_access.badges", missing("badge", badge, folder: "badges", known: badgeIDs)))
             }
             if let other = slugOwners[drop.slug] {
@@ -282,7 +286,7 @@ extension Site {
                 }
             }
         }
-        for drop in drops.sorted(by: { $0.file < $1.file }) {
+        for drop in byFile {
             for alias in drop.aliases where alias.hasPrefix("/drops/") && slugOwners[String(alias.dropFirst(7).prefix { $0 != "/" })] != nil
                 && alias.split(separator: "/").count == 2 {
                 log.add(Diagnostic(file: drop.file, line: drop.lines["aliases"], key: "aliases",

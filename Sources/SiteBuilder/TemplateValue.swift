@@ -19,6 +19,7 @@ enum TemplateValue: Sendable, Equatable {
         get { if case .object(let fields) = self { fields[key] } else { nil } }
         set {
             guard case .object(var fields) = self else { return }
+            self = .bool(false)  // the dictionary's only holder is now `fields`: it is changed in place, not copied
             fields[key] = newValue
             self = .object(fields)
         }

@@ -121,7 +121,7 @@ struct YAMLFields {
 
     func nonEmptyString(_ key: String, log: inout DiagnosticLog) -> String? {
         guard let value = string(key, log: &log) else { return nil }
-        if value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        if isBlank(value) {
             log.add(diagnostic(key, "must not be empty"))
             return nil
         }
@@ -237,5 +237,21 @@ func describe(_ node: Node) -> String {
     case .mapping: return "a mapping"
     case .sequence: return "a list"
     case .alias: return "an alias"
+    }
+}
+
+/// Whether the text is empty or all white space and newlines. Asked of every required text of
+/// every drop: text that starts with a visible ASCII character is answered without Foundation.
+func isBlank(_ text: String) -> Bool {
+    if let first = text.utf8.first, first > 0x20, first < 0x7F { return false }
+    return text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+}
+
+extension String {
+    /// `trimmingCharacters(in: .whitespaces)`, without Foundation when neither end can be white
+    /// space (an ASCII byte other than space and tab): prices are parsed by the ten thousand.
+    var trimmingWhitespace: String {
+        func plain(_ byte: UInt8?) -> Bool { byte.map { $0 < 0x80 && $0 != 0x20 && $0 != 0x09 } ?? false }
+        return plain(utf8.first) && plain(utf8.last) ? self : trimmingCharacters(in: .whitespaces)
     }
 }

@@ -26,7 +26,7 @@ struct Build: AsyncParsableCommand {
         let terminal = Terminal(quiet: json)
         let options = SiteBuild.Options(
             siteRoot: siteOptions.root, output: out.map { URL(fileURLWithPath: $0, isDirectory: true) }, now: clock.date,
-            pruneCache: pruneCache, progress: terminal.progressHandler)
+            pruneCache: pruneCache, progress: terminal.progressHandler, skipsTeardown: true)
         let started = Date()
         let report = try await runReportingErrors(terminal) { try await SiteBuild.run(options) }
         terminal.finishProgress()

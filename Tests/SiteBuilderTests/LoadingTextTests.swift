@@ -106,4 +106,19 @@ import Testing
             : url.deletingPathExtension().lastPathComponent
         #expect(DropLoader.defaultSlug(for: path) == expected)
     }
+
+    static let texts = ["mugs", "hand-thrown-mugs", "a1-b2", "-mugs", "mugs-", "a--b", "Mugs", "café", "mugs_2", "", "-", "a",
+                        String(repeating: "a", count: 100), String(repeating: "a", count: 101), "٣", "ａ", " mugs", "mu gs",
+                        "  ", "\t\n", " x ", "\u{00A0}", "\u{00A0}x", "x\u{2003}", "\u{3000}", "24.50", " 24 ", "\t24", "24\n", "é "]
+
+    @Test(arguments: texts) func slugCheckAsCharactersDid(text: String) {
+        let before = !text.isEmpty && text.count <= 100 && !text.hasPrefix("-") && !text.hasSuffix("-") && !text.contains("--")
+            && text.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
+        #expect(DropLoader.isSlug(text) == before)
+    }
+
+    @Test(arguments: texts) func trimmingAsFoundationDoes(text: String) {
+        #expect(isBlank(text) == text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
+        #expect(text.trimmingWhitespace == text.trimmingCharacters(in: .whitespaces))
+    }
 }

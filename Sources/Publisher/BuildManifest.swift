@@ -60,15 +60,27 @@ public struct BuildManifest: Codable, Sendable, Equatable {
     func fastEncoded() -> Data? {
         func plain(_ text: String) -> Bool { text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C } }
         guard !files.isEmpty, files.allSatisfy({ plain($0.path) && plain($0.contentType) && plain($0.sha256) }) else { return nil }
-        var text = "{\n  \"files\" : [\n"
+        // Bytes appended piece by piece: interpolating into a String was several times slower.
+        var text: [UInt8] = []
         text.reserveCapacity(files.count * 260)
+        text += "{\n  \"files\" : [\n".utf8
         for (index, entry) in files.enumerated() {
-            text += "    {\n      \"cache_class\" : \"\(entry.cacheClass.rawValue)\",\n      \"content_type\" : \"\(entry.contentType)\",\n"
-            text += "      \"hashed\" : \(entry.hashed),\n      \"path\" : \"\(entry.path)\",\n      \"sha256\" : \"\(entry.sha256)\",\n"
-            text += "      \"size\" : \(entry.size)\n    }" + (index == files.count - 1 ? "\n" : ",\n")
+            text += "    {\n      \"cache_class\" : \"".utf8
+            text += entry.cacheClass.rawValue.utf8
+            text += "\",\n      \"content_type\" : \"".utf8
+            text += entry.contentType.utf8
+            text += "\",\n      \"hashed\" : ".utf8
+            text += (entry.hashed ? "true" : "false").utf8
+            text += ",\n      \"path\" : \"".utf8
+            text += entry.path.utf8
+            text += "\",\n      \"sha256\" : \"".utf8
+            text += entry.sha256.utf8
+            text += "\",\n      \"size\" : ".utf8
+            text += String(entry.size).utf8
+            text += (index == files.count - 1 ? "\n    }\n" : "\n    },\n").utf8
         }
-        text += "  ],\n  \"version\" : \(version)\n}\n"
-        return Data(text.utf8)
+        text += "  ],\n  \"version\" : \(version)\n}\n".utf8
+        return Data(text)
     }
 
     public static func decode(_ data: Data) throws -> BuildManifest {

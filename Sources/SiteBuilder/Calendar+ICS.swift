@@ -35,9 +35,24 @@ enum ICS {
         return String(decoding: output, as: UTF8.self)
     }
 
-    /// One content line, folded, with its CRLF.
+    /// One content line, folded, with its CRLF. ASCII lines, nearly all of them, are folded by
+    /// counting bytes.
     private static func append(_ line: String, to output: inout [UInt8]) {
-        output += fold(line).utf8
+        let bytes = line.utf8
+        if bytes.count <= 75 {
+            output += bytes
+        } else if bytes.allSatisfy({ $0 < 0x80 }) {
+            var start = bytes.startIndex, limit = 75
+            while start != bytes.endIndex {
+                if start != bytes.startIndex { output += "\r\n ".utf8 }
+                let end = bytes.index(start, offsetBy: limit, limitedBy: bytes.endIndex) ?? bytes.endIndex
+                output += bytes[start..<end]
+                start = end
+                limit = 74
+            }
+        } else {
+            output += fold(line).utf8
+        }
         output += "\r\n".utf8
     }
 
@@ -47,21 +62,24 @@ enum ICS {
         return String(w.year) + twoDigits(w.month) + twoDigits(w.day) + "T" + twoDigits(w.hour) + twoDigits(w.minute) + twoDigits(w.second) + "Z"
     }
 
+    /// TEXT escaping, on bytes (the escaped characters are ASCII, never part of a longer UTF-8
+    /// sequence): a line break, CRLF included, becomes `\n`.
     static func text(_ value: String) -> String {
         guard value.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: ",")
             || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) else { return value }
-        var escaped = ""
-        for character in value {
-            switch character {
-            case "\\": escaped += "\\\\"
-            case ";": escaped += "\\;"
-            case ",": escaped += "\\,"
-            case "\n": escaped += "\\n"
-            case "\r": continue
-            default: escaped.append(character)
+        var escaped: [UInt8] = []
+        escaped.reserveCapacity(value.utf8.count + 8)
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"), UInt8(ascii: ";"), UInt8(ascii: ","):
+                escaped.append(UInt8(ascii: "\\"))
+                escaped.append(byte)
+            case UInt8(ascii: "\n"): escaped += "\\n".utf8
+            case UInt8(ascii: "\r"): continue
+            default: escaped.append(byte)
             }
         }
-        return escaped
+        return String(decoding: escaped, as: UTF8.self)
     }
 
     /// Lines longer than 75 octets continue on the next line after a space, never inside a

@@ -37,7 +37,7 @@ enum DropLoader {
             return Result(loaded: loaded, diagnostics: [], cacheKey: key, fromCache: true)
         }
         if let stamp, let key = cache?.knownKey(path: path, stamp: stamp), let hit = cached(key) { return hit }
-        guard let data = FileManager.default.contents(atPath: full) else {
+        guard let data = readFile(full, size: stamp?.size) else {
             return Result(loaded: nil, diagnostics: [Diagnostic(file: path, message: "cannot be read")])
         }
         let digest = hexString(SHA256.hash(data: data))

@@ -86,13 +86,14 @@ struct InputStamps: Sendable, Equatable {
     /// The clock on the second line, then one `i <sha256> <size> <time> <path>` line per input
     /// and one `o <size> <path>` line per output, each sorted by path.
     func encoded() -> Data {
-        var text = Self.format + "\n" + now + "\n"
-        for path in files.keys.sorted() {
-            let stamp = files[path]!
-            text += "i \(stamp.sha256) \(stamp.size) \(stamp.modified) \(path)\n"
+        var text = RecordText()
+        text.line(Self.format)
+        text.line(now)
+        for (path, stamp) in files.sorted(by: { $0.key < $1.key }) {
+            text.line("i", stamp.sha256, String(stamp.size), String(stamp.modified), path)
         }
-        for path in outputs.keys.sorted() { text += "o \(outputs[path]!) \(path)\n" }
-        return Data(text.utf8)
+        for (path, size) in outputs.sorted(by: { $0.key < $1.key }) { text.line("o", String(size), path) }
+        return text.data
     }
 
     /// Parsed from bytes in one pass: this runs before every build, over one line per site file
@@ -150,4 +151,21 @@ struct InputStamps: Sendable, Equatable {
             return stamps
         }
     }
+}
+
+/// The text of a build record, a line at a time, as bytes: records list every input and output
+/// of a site, and a String grown by interpolation was slow at that size.
+struct RecordText {
+    private(set) var bytes: [UInt8] = []
+
+    /// The fields separated by spaces, then a newline.
+    mutating func line(_ fields: String...) {
+        for (index, field) in fields.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: " ")) }
+            bytes += field.utf8
+        }
+        bytes.append(UInt8(ascii: "\n"))
+    }
+
+    var data: Data { Data(bytes) }
 }

@@ -41,9 +41,10 @@ public struct PageFingerprints: Sendable, Equatable {
 
     /// One `<fingerprint> <path>` line per page, sorted by path.
     func encoded() -> Data {
-        var text = Self.format + "\n"
-        for path in byPath.keys.sorted() { text += "\(byPath[path]!) \(path)\n" }
-        return Data(text.utf8)
+        var text = RecordText()
+        text.line(Self.format)
+        for (path, fingerprint) in byPath.sorted(by: { $0.key < $1.key }) { text.line(fingerprint, path) }
+        return text.data
     }
 
     /// The fingerprints of a previous build; empty when the file is missing or of another format.

@@ -21,8 +21,10 @@ public enum Renderer {
     /// empty); the others are listed in `reused`.
     /// `catalogEntries`, when given, keeps encoded catalog entries across builds (a session's),
     /// keyed by the site-wide digest and the drop's inputs.
+    /// With a `sink`, each output goes to it as soon as it is made, and `tree` keeps only the
+    /// static files.
     static func render(_ site: Site, previous: PageFingerprints = PageFingerprints(),
-                              catalogEntries: Memo<String, JSONValue>? = nil,
+                              catalogEntries: Memo<String, JSONValue>? = nil, sink: (any OutputSink)? = nil,
                               progress: @escaping @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }) async throws(BuildFailed) -> Rendered {
         let library = try TemplateLibrary(site.templates)
         var tree = OutputTree()
@@ -39,10 +41,17 @@ public enum Renderer {
         enum Outcome: Sendable {
             /// Bytes, not a String: held for every output until the tree is written, once.
             case rendered(path: String, data: Data, fingerprint: String?)
+            /// Handed to the sink.
+            case written(path: String, fingerprint: String?)
             case reused(path: String, fingerprint: String)
             /// An output with nothing to write (no redirects, or a drop with no calendar left).
             case none
             case failed(Diagnostic)
+        }
+        @Sendable func made(_ path: String, _ data: Data, fingerprint: String?) -> Outcome {
+            guard let sink else { return .rendered(path: path, data: data, fingerprint: fingerprint) }
+            sink.write(path, data)
+            return .written(path: path, fingerprint: fingerprint)
         }
         @Sendable func renderPage(_ page: Page, path: String) -> Outcome {
             // Pages that come by the thousand are fingerprinted from their inputs, so an
@@ -57,7 +66,7 @@ public enum Renderer {
                 if case .drop(let index) = page, let problem = Consistency.check(html, drop: site.drops[index], site: site) {
                     return .failed(problem)
                 }
-                return .rendered(path: path, data: Data(html), fingerprint: fingerprint)
+                return made(path, Data(html), fingerprint: fingerprint)
             } catch {
                 return .failed(error)
             }
@@ -74,7 +83,7 @@ public enum Renderer {
             let fingerprint = extra.input.map { PageFingerprints.fingerprint(shared: inputs, template: "output", value: $0) }
             if let fingerprint, previous[extra.path] == fingerprint { return .reused(path: extra.path, fingerprint: fingerprint) }
             guard let text = extra.make() else { return .none }
-            return .rendered(path: extra.path, data: Data(text.utf8), fingerprint: fingerprint)
+            return made(extra.path, Data(text.utf8), fingerprint: fingerprint)
         }
         let outputPaths = pages.map { $0.outputPath(in: site) }
         let pagePaths = outputPaths.map { "/" + ($0.hasSuffix("index.html") ? String($0.dropLast(10)) : $0) }
@@ -142,6 +151,8 @@ public enum Renderer {
             case .rendered(let path, let data, let fingerprint):
                 tree.files[path] = data
                 if let fingerprint { fingerprints[path] = fingerprint }
+            case .written(let path, let fingerprint):
+                if let fingerprint { fingerprints[path] = fingerprint }
             case .reused(let path, let fingerprint):
                 reused.insert(path)
                 fingerprints[path] = fingerprint
@@ -156,6 +167,12 @@ public enum Renderer {
         return Rendered(tree: tree, pages: pages.count, pagesRendered: pages.count - pagesReused, fingerprints: fingerprints, reused: reused,
                         renderer: renderer)
     }
+}
+
+/// Where a cold build's outputs go as soon as each is made (`OutputWriter.Stream`): writing
+/// overlaps rendering, and no page is held until the end.
+protocol OutputSink: Sendable {
+    func write(_ path: String, _ data: Data)
 }
 
 /// A build-time guard: a drop page must show the price and state the model computed. Templates

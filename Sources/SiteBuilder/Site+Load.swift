@@ -23,7 +23,8 @@ extension Site {
         let files = ContentFiles.list(root: root)
         let media = media ?? MediaPipeline(siteRoot: root, options: config.media)
 
-        async let parsedDrops = concurrentMap(chunked(files.drops, into: 8)) { chunk in
+        // Many small chunks: the last one to finish holds up everything after loading.
+        async let parsedDrops = concurrentMap(chunked(files.drops, into: ProcessInfo.processInfo.activeProcessorCount * 16)) { chunk in
             chunk.map { DropLoader.load($0, root: root, now: now, config: config, cache: cache) }
         }
         var creators: [Creator] = [], badges: [Badge] = [], policies: [Policy] = [], events: [Event] = []
@@ -48,6 +49,8 @@ extension Site {
         computeBadges(&badges, data: data, creators: creators, now: now, log: &log)
         var loaded: [DropLoader.Loaded] = []
         var current: [String: DropLoader.Loaded] = [:], parsed = 0
+        current.reserveCapacity(files.drops.count)
+        loaded.reserveCapacity(files.drops.count)
         for result in await parsedDrops.joined() {
             log.add(contentsOf: result.diagnostics)
             if !result.fromCache { parsed += 1 }
@@ -78,8 +81,12 @@ extension Site {
         for (index, result) in planned.enumerated() {
             switch result {
             case .success(let (hero, images, itemJobs)):
-                loaded[index].drop.hero = hero
-                loaded[index].drop.images = images
+                // A drop without media is left alone: its fields are shared with the cache, and
+                // setting them would copy them.
+                if hero != nil || !images.isEmpty {
+                    loaded[index].drop.hero = hero
+                    loaded[index].drop.images = images
+                }
                 jobs += itemJobs
             case .failure(let failure):
                 log.add(contentsOf: failure.diagnostics)

@@ -141,10 +141,27 @@ public enum SiteBuild {
         // Saved while the pages render and are written; a session saves once, after its first
         // build (later edits are few, and the next one-off build parses them again).
         async let cacheSaved: Void = remembered == nil ? (try? await cache.save(root: root)) ?? () : ()
-        progress(.stage("Rendering pages"))
         let fingerprints = if let remembered { remembered.fingerprints } else { await previous?.usableFingerprints() ?? PageFingerprints() }
-        let rendered = try await Renderer.render(site, previous: fingerprints, catalogEntries: options.session?.catalogEntries) { done, total in
-            progress(.pages(done: done, total: total))
+        // A build with a previous output updates it in place; a cold one writes into a staging
+        // folder, each page as soon as it is rendered, which takes the output's place once complete.
+        enum Destination {
+            case inPlace(OutputWriter.PreviousBuild)
+            case staged(OutputWriter.Stream)
+        }
+        let destination: Destination = if let previous { .inPlace(previous) } else {
+            .staged(OutputWriter.Stream(into: try OutputWriter.prepareStaging(for: output)))
+        }
+        let stream = if case .staged(let stream) = destination { stream } else { OutputWriter.Stream?.none }
+        progress(.stage(stream == nil ? "Rendering pages" : "Rendering and writing pages"))
+        let rendered: Renderer.Rendered
+        do {
+            rendered = try await Renderer.render(site, previous: fingerprints, catalogEntries: options.session?.catalogEntries,
+                                                 sink: stream) { done, total in
+                progress(.pages(done: done, total: total))
+            }
+        } catch {
+            if let stream { try? FileManager.default.removeItem(at: stream.folder) }
+            throw error
         }
         let media = MediaPipeline(siteRoot: site.root, options: site.config.media)
         var counts: [String: Int] = [:]
@@ -195,7 +212,8 @@ public enum SiteBuild {
         }
 
         defer { if options.skipsTeardown { keepUntilExit((site, rendered, cache, previous, finalManifest)) } }
-        if let previous {
+        switch destination {
+        case .inPlace(let previous):
             // Media outputs are content-addressed: one already in place is already right.
             let keep = Set(jobs.map(\.outputPath).filter { previous.isIntact($0) })
             progress(.stage("Writing changed files"))
@@ -205,19 +223,23 @@ public enum SiteBuild {
             remember()
             await cacheSaved
             return report
-        }
-        let staging = try OutputWriter.prepareStaging(for: output)
-        do {
-            progress(.stage("Writing files"))
-            let written = try await OutputWriter.write(rendered.tree, into: staging)
-            let report = try await finish(written, in: staging, mediaJobs: jobs)
-            try OutputWriter.swap(staging: staging, onto: output)
-            remember()
-            await cacheSaved
-            return report
-        } catch {
-            try? FileManager.default.removeItem(at: staging)
-            throw error
+        case .staged(let stream):
+            let staging = stream.folder
+            do {
+                progress(.stage("Writing static files"))
+                var written = try await OutputWriter.write(rendered.tree, into: staging)
+                let streamed = try stream.finish()
+                written.entries.merge(streamed) { _, new in new }
+                written.written += streamed.count
+                let report = try await finish(written, in: staging, mediaJobs: jobs)
+                try OutputWriter.swap(staging: staging, onto: output)
+                remember()
+                await cacheSaved
+                return report
+            } catch {
+                try? FileManager.default.removeItem(at: staging)
+                throw error
+            }
         }
     }
 

@@ -76,3 +76,33 @@ import Testing
 func byteSearchFindsTheFirstMatchFromAPosition(_ haystack: String, _ needle: String, _ start: Int, _ expected: Range<Int>?) {
     #expect(Array(haystack.utf8).firstRange(of: Array(needle.utf8), from: start) == expected)
 }
+
+@Test(arguments: [
+    ("plain text", "plain text"),
+    ("Fri 4 Dec 2026, 18:00; bring cash \\ card", "Fri 4 Dec 2026\\, 18:00\\; bring cash \\\\ card"),
+    ("two\nlines", "two\\nlines"),
+    ("windows\r\nbreak", "windows\\nbreak"),
+    ("Café, crème", "Café\\, crème"),
+])
+func icsTextEscapes(_ text: String, _ expected: String) {
+    #expect(ICS.text(text) == expected)
+}
+
+/// Every content line of a calendar: at most 75 octets, continuation lines after a space, and
+/// nothing lost; a multi-byte character is never split.
+@Test(arguments: [String(repeating: "a", count: 75), String(repeating: "b", count: 76), String(repeating: "c", count: 300),
+                  String(repeating: "é", count: 60), String(repeating: "x", count: 74) + "é" + String(repeating: "y", count: 80)])
+func icsLinesFoldAtSeventyFiveOctets(_ summary: String) throws {
+    let event = ICSEvent(uid: "u@x", start: Date(timeIntervalSince1970: 0), end: Date(timeIntervalSince1970: 60), summary: summary)
+    let calendar = ICS.calendar(name: "Market", events: [event], stamp: Date(timeIntervalSince1970: 0))
+    #expect(calendar.hasSuffix("END:VCALENDAR\r\n"))
+    let lines = calendar.dropLast(2).components(separatedBy: "\r\n")
+    #expect(lines.allSatisfy { $0.utf8.count <= 75 })
+    let start = try #require(lines.firstIndex { $0.hasPrefix("SUMMARY:") })
+    var unfolded = lines[start]
+    for line in lines[(start + 1)...] {
+        guard line.hasPrefix(" ") else { break }
+        unfolded += line.dropFirst()
+    }
+    #expect(unfolded == "SUMMARY:" + summary)
+}

@@ -35,24 +35,9 @@ enum ICS {
         return String(decoding: output, as: UTF8.self)
     }
 
-    /// One content line, folded, with its CRLF. ASCII lines, nearly all of them, are folded by
-    /// counting bytes.
+    /// One content line, folded, with its CRLF.
     private static func append(_ line: String, to output: inout [UInt8]) {
-        let bytes = line.utf8
-        if bytes.count <= 75 {
-            output += bytes
-        } else if bytes.allSatisfy({ $0 < 0x80 }) {
-            var start = bytes.startIndex, limit = 75
-            while start != bytes.endIndex {
-                if start != bytes.startIndex { output += "\r\n ".utf8 }
-                let end = bytes.index(start, offsetBy: limit, limitedBy: bytes.endIndex) ?? bytes.endIndex
-                output += bytes[start..<end]
-                start = end
-                limit = 74
-            }
-        } else {
-            output += fold(line).utf8
-        }
+        fold(line.utf8, into: &output)
         output += "\r\n".utf8
     }
 
@@ -83,21 +68,18 @@ enum ICS {
     }
 
     /// Lines longer than 75 octets continue on the next line after a space, never inside a
-    /// UTF-8 sequence.
-    static func fold(_ line: String) -> String {
-        guard line.utf8.count > 75 else { return line }
-        var result = "", current = 0, limit = 75
-        for character in line {
-            let size = String(character).utf8.count
-            if current + size > limit {
-                result += "\r\n "
-                current = 0
-                limit = 74
-            }
-            result.append(character)
-            current += size
+    /// UTF-8 sequence (RFC 5545, 3.1): a cut goes before the sequence that would cross the limit.
+    static func fold(_ line: String.UTF8View, into output: inout [UInt8]) {
+        var start = line.startIndex, limit = 75
+        while line.distance(from: start, to: line.endIndex) > limit {
+            var cut = line.index(start, offsetBy: limit)
+            while (0x80...0xBF).contains(line[cut]) { cut = line.index(before: cut) }  // a continuation byte
+            output += line[start..<cut]
+            output += "\r\n ".utf8
+            start = cut
+            limit = 74
         }
-        return result
+        output += line[start...]
     }
 }
 

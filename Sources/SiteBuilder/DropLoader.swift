@@ -54,9 +54,10 @@ enum DropLoader {
     static func defaultSlug(for path: String) -> String {
         // `folder/name.md` and `folder/name/index.md` with plain names need no URL; other names
         // keep URL's rules.
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        if parts.count >= 2, let name = parts.last {
-            let stem = name == "index.md" ? parts[parts.count - 2] : name.hasSuffix(".md") ? name.dropLast(3) : ""
+        if let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) {
+            let name = path[path.utf8.index(after: slash)...], folder = path[..<slash]
+            let stem = name == "index.md" ? folder[(folder.utf8.lastIndex(of: UInt8(ascii: "/")).map { folder.utf8.index(after: $0) } ?? folder.startIndex)...]
+                : name.hasSuffix(".md") ? name.dropLast(3) : ""
             if !stem.isEmpty && stem.utf8.allSatisfy({ isPlainNameByte($0) }) { return String(stem) }
         }
         let url = URL(fileURLWithPath: path)

@@ -79,7 +79,9 @@ struct Template: Sendable {
     }
 }
 
-enum TemplateToken: Sendable {
+/// Indirect: rendering copies each token it visits, and a boxed payload is one reference to
+/// count instead of several.
+indirect enum TemplateToken: Sendable {
     case text([UInt8])
     /// `{{name}}` (escaped) or `{{{name}}}` / `{{& name}}`.
     case variable(TemplatePath, escaped: Bool)

@@ -24,9 +24,11 @@ enum DropLoader {
         var fromCache = false
     }
 
-    static func load(_ path: String, root: URL, now: Date, config: SiteConfig, cache: ContentCache?) -> Result {
+    /// `rootPath` is `root.path`, when the caller has it: loading thousands of files, asking a
+    /// URL for its path each time shows.
+    static func load(_ path: String, root: URL, rootPath: String? = nil, now: Date, config: SiteConfig, cache: ContentCache?) -> Result {
         var log = DiagnosticLog()
-        let rootPath = root.path
+        let rootPath = rootPath ?? root.path
         let full = rootPath + "/" + path
         var status = stat()
         let stamp = stat(full, &status) == 0 ? FileStamps.Stamp(status) : nil

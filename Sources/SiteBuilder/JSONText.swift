@@ -60,7 +60,8 @@ enum JSONText {
         case .object(let dictionary):
             if dictionary.isEmpty { output += "{}".utf8; return }
             output.append(UInt8(ascii: "{"))
-            for (index, field) in dictionary.sorted(by: { $0.key < $1.key }).enumerated() {
+            // Byte order is code point order, which is String's for the plain keys written here.
+            for (index, field) in dictionary.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }).enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
                 newline(&output, indent.map { $0 + 1 })
                 writeString(field.key, into: &output)
@@ -138,11 +139,13 @@ func xmlEscape(_ text: String) -> String {
 
 /// Lowercase hex of bytes (hashes in names and manifests), without `String(format:)` per byte.
 func hexString<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-    let digits = Array("0123456789abcdef".utf8)
-    var characters: [UInt8] = []
-    for byte in bytes {
-        characters.append(digits[Int(byte >> 4)])
-        characters.append(digits[Int(byte & 0x0F)])
+    let bytes = Array(bytes)
+    return String(unsafeUninitializedCapacity: 2 * bytes.count) { characters in
+        let digits: StaticString = "0123456789abcdef"
+        for (index, byte) in bytes.enumerated() {
+            characters[2 * index] = digits.utf8Start[Int(byte >> 4)]
+            characters[2 * index + 1] = digits.utf8Start[Int(byte & 0x0F)]
+        }
+        return 2 * bytes.count
     }
-    return String(decoding: characters, as: UTF8.self)
 }

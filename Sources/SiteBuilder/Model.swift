@@ -305,11 +305,9 @@ public struct Policy: Sendable {
 
     /// "Refunds within 14 days · disputes answered within 24 h"
     public var promise: String {
-        var parts: [String] = []
-        if let refundDays { parts.append(refundDays == 0 ? "No refunds" : "Refunds within \(refundDays) day\(refundDays == 1 ? "" : "s")") }
-        parts.append("disputes answered within \(disputeResponseHours) h")
-        let text = parts.joined(separator: " · ")
-        return text.prefix(1).uppercased() + text.dropFirst()
+        let disputes = "answered within \(disputeResponseHours) h"
+        guard let refundDays else { return "Disputes " + disputes }
+        return (refundDays == 0 ? "No refunds" : "Refunds within \(refundDays) day\(refundDays == 1 ? "" : "s")") + " · disputes " + disputes
     }
 }
 

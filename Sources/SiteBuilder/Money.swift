@@ -40,9 +40,10 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible, Co
     }
 
     /// `€24.50`, `$24.50`, or `24.50 CHF` for currencies without a well-known symbol.
+    private static let symbols = ["USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$", "NZD": "NZ$", "JPY": "¥", "INR": "₹"]
+
     public func formatted(currency: String) -> String {
-        let symbols = ["USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$", "NZD": "NZ$", "JPY": "¥", "INR": "₹"]
-        if let symbol = symbols[currency] { return symbol + description }
+        if let symbol = Self.symbols[currency] { return symbol + description }
         return "\(description) \(currency)"
     }
 }

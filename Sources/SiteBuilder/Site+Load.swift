@@ -25,7 +25,8 @@ extension Site {
 
         // Many small chunks: the last one to finish holds up everything after loading.
         async let parsedDrops = concurrentMap(chunked(files.drops, into: ProcessInfo.processInfo.activeProcessorCount * 16)) { chunk in
-            chunk.map { DropLoader.load($0, root: root, now: now, config: config, cache: cache) }
+            let rootPath = root.path
+            return chunk.map { DropLoader.load($0, root: root, rootPath: rootPath, now: now, config: config, cache: cache) }
         }
         var creators: [Creator] = [], badges: [Badge] = [], policies: [Policy] = [], events: [Event] = []
         var avatarRequests: [(Int, StillRequest, String)] = []

@@ -46,16 +46,25 @@ struct YAMLFields {
     /// Key path of this mapping, e.g. `hero` or `pickup[1]`; empty at the top level.
     let path: String
     private let entries: [String: (key: Node, value: Node)]
+    /// The keys in the file's order.
+    let keys: [String]
 
     init(_ mapping: Node.Mapping, source: YAMLSource, path: String = "") {
         self.source = source
         self.mapping = mapping
         self.path = path
-        var entries: [String: (key: Node, value: Node)] = [:]
-        for (key, value) in mapping {
-            entries[key.string ?? ""] = (key, value)
+        var entries: [String: (key: Node, value: Node)] = [:], keys: [String] = []
+        entries.reserveCapacity(mapping.count)
+        keys.reserveCapacity(mapping.count)
+        // By index: Yams' iterator copies every pair into a new array first.
+        for index in mapping.indices {
+            let (key, value) = mapping[index]
+            let name = key.string ?? ""
+            entries[name] = (key, value)
+            keys.append(name)
         }
         self.entries = entries
+        self.keys = keys
     }
 
     /// A mapping node or a diagnostic saying what was found instead.
@@ -68,7 +77,6 @@ struct YAMLFields {
         return YAMLFields(map, source: source, path: path)
     }
 
-    var keys: [String] { mapping.map { $0.key.string ?? "" } }
 
     func keyPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
@@ -92,9 +100,8 @@ struct YAMLFields {
 
     /// Unknown keys (with a "did you mean" hint) and missing required keys.
     func checkKeys(known: [String], required: [String] = [], log: inout DiagnosticLog) {
-        for (key, _) in mapping {
-            let name = key.string ?? ""
-            if known.contains(name) { continue }
+        for (index, name) in zip(mapping.indices, keys) where !known.contains(name) {
+            let key = mapping[index].key
             var message = "unknown key"
             if let hint = suggestion(for: name, among: known) { message += "; did you mean `\(hint)`?" }
             log.add(Diagnostic(file: source.file, line: key.mark.map { $0.line + source.lineOffset }, column: key.mark?.column,

@@ -106,3 +106,15 @@ func icsLinesFoldAtSeventyFiveOctets(_ summary: String) throws {
     }
     #expect(unfolded == "SUMMARY:" + summary)
 }
+
+@Test(arguments: [
+    (14, 24, "Refunds within 14 days · disputes answered within 24 h"),
+    (1, 48, "Refunds within 1 day · disputes answered within 48 h"),
+    (0, 72, "No refunds · disputes answered within 72 h"),
+    (nil, 24, "Disputes answered within 24 h"),
+] as [(Int?, Int, String)])
+func policyPromiseReadsAsASentence(_ refundDays: Int?, _ hours: Int, _ expected: String) {
+    let policy = Policy(id: "p", file: "content/policies/p.md", title: "P", summary: nil, refundDays: refundDays,
+                        disputeResponseHours: hours, bodyHTML: "")
+    #expect(policy.promise == expected)
+}

@@ -182,6 +182,7 @@ struct Contexts: Sendable {
             context["thumbnail"] = ["src": .string("/" + poster.path), "width": .int(poster.width), "height": .int(poster.height)]
         }
         guard full else { return .object(context) }
+        context.reserveCapacity(context.count + 16)
 
         context["body"] = .string(drop.bodyHTML)
         // During early access the holders' checkout link wins, when there is one.

@@ -17,7 +17,10 @@ enum JSONValue: Sendable, ExpressibleByStringLiteral, ExpressibleByIntegerLitera
     init(booleanLiteral value: Bool) { self = .bool(value) }
     init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
     init(dictionaryLiteral elements: (String, JSONValue)...) {
-        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+        // Sized up front: building by merging grew the table several times for every object.
+        var fields = [String: JSONValue](minimumCapacity: elements.count)
+        for (key, value) in elements { fields[key] = value }
+        self = .object(fields)
     }
     init(nilLiteral: ()) { self = .null }
 

@@ -33,7 +33,10 @@ extension TemplateValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral
     init(booleanLiteral value: Bool) { self = .bool(value) }
     init(arrayLiteral elements: TemplateValue...) { self = .list(elements) }
     init(dictionaryLiteral elements: (String, TemplateValue)...) {
-        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+        // Sized up front: building by merging grew the table several times for every object.
+        var fields = [String: TemplateValue](minimumCapacity: elements.count)
+        for (key, value) in elements { fields[key] = value }
+        self = .object(fields)
     }
 }
 

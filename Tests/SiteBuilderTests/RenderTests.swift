@@ -136,6 +136,10 @@ import Testing
         #expect(try await fixture.errors() == [
             "templates/drop.mustache: price: the page of content/drops/mugs.md shows price 42.00, but the drop's price is 34.00",
         ])
+        // A cold build writes pages as they are rendered, into a staging folder: a failure
+        // removes it, and leaves no output.
+        let left = try FileManager.default.contentsOfDirectory(atPath: fixture.root.path)
+        #expect(!left.contains { $0 == "public" || $0.contains("staging") }, "left behind: \(left.sorted())")
     }
 
     @Test func templateSyntaxErrorsNameTheFileAndLine() async throws {

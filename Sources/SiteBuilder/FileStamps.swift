@@ -35,11 +35,21 @@ public enum FileStamps {
         guard depth < 32, let directory = opendir(path) else { return }
         defer { closedir(directory) }
         let folder = dirfd(directory)
+        var children: [String] = []
         while let entry = readdir(directory) {
             let child = entryName(entry)
             if child == "." || child == ".." || (skippingHidden && child.hasPrefix(".")) { continue }
+            children.append(child)
+        }
+        func lookUp(_ child: String) -> stat? {
             var status = stat()
-            guard fstatat(folder, child, &status, 0) == 0 else { continue }
+            return fstatat(folder, child, &status, 0) == 0 ? status : nil
+        }
+        // A large folder (a site's drops) is looked up on every core.
+        let statuses = children.count < 512 ? children.map(lookUp)
+            : concurrentlyMapped(chunked(children, into: 16)) { $0.map(lookUp) }.flatMap { $0 }
+        for (child, status) in zip(children, statuses) {
+            guard let status else { continue }
             if (status.st_mode & S_IFMT) == S_IFDIR {
                 walk(path + "/" + child, named: name + "/" + child, skippingHidden: skippingHidden, into: &stamps, depth: depth + 1)
             } else {

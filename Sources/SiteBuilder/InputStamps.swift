@@ -32,18 +32,30 @@ struct InputStamps: Sendable, Equatable {
     /// Hidden files count too: a drop may name one as its media. Without `previous` nothing can
     /// be skipped, so nothing is read here: the build reads the files anyway, and
     /// `hashingRest(knowing:)` completes the stamps once it has.
-    static func current(siteRoot: URL, now: Date, previous: InputStamps?) async -> InputStamps {
+    /// Size and time of every input file, by path.
+    static func scan(siteRoot: URL) -> [String: FileStamps.Stamp] {
         var found: [String: FileStamps.Stamp] = [:]
         for input in SiteBuild.inputs {
             FileStamps.collect(siteRoot.path + "/" + input, named: input, skippingHidden: false, into: &found)
         }
         if let theme = Theme.folder { FileStamps.collect(theme.path, named: theme.path, skippingHidden: false, into: &found) }
-        let executable = Bundle.main.executablePath
         if let executable { FileStamps.collect(executable, named: executable, skippingHidden: false, into: &found) }
+        return found
+    }
+
+    private static let executable = Bundle.main.executablePath
+
+    /// The stamps of the `found` files (see `scan`), and whether each was taken whole from
+    /// `previous` (same size and time): then the two hold the same stamps.
+    static func current(_ found: [String: FileStamps.Stamp], siteRoot: URL, now: Date,
+                        previous: InputStamps?) async -> (stamps: InputStamps, allKnown: Bool) {
         var stamps = InputStamps(now: RFC3339.format(now), files: [:])
+        stamps.files.reserveCapacity(found.count)
+        var known = 0
         for (path, file) in found {
-            if let known = previous?.files[path], known.size == file.size, known.modified == file.modified {
-                stamps.files[path] = known
+            if let stamp = previous?.files[path], stamp.size == file.size, stamp.modified == file.modified {
+                stamps.files[path] = stamp
+                known += 1
             } else if path == executable {
                 // The executable is large and replaced, never edited: its time identifies it.
                 stamps.files[path] = Stamp(size: file.size, modified: file.modified, sha256: "time-\(file.modified)")
@@ -51,7 +63,8 @@ struct InputStamps: Sendable, Equatable {
                 stamps.files[path] = Stamp(size: file.size, modified: file.modified, sha256: "")
             }
         }
-        return previous == nil ? stamps : await stamps.hashingRest(siteRoot: siteRoot, knowing: [:])
+        let allKnown = known == found.count && known == previous?.files.count
+        return (previous == nil ? stamps : await stamps.hashingRest(siteRoot: siteRoot, knowing: [:]), allKnown)
     }
 
     /// The stamps with every missing hash filled in: from `known` (path → sha256 of files the

@@ -118,14 +118,25 @@ public enum SiteBuild {
         // first checks whether anything changed at all.
         let stamps: InputStamps?
         if options.session == nil {
-            let manager = FileManager.default
-            let previousStamps = manager.fileExists(atPath: output.appendingPathComponent(BuildManifest.incompleteMarker).path) ? nil
-                : manager.contents(atPath: output.appendingPathComponent(InputStamps.relativePath).path).flatMap(InputStamps.decode)
+            // The last build's stamps are read while the site is scanned.
+            async let previousRead: InputStamps? = {
+                let manager = FileManager.default
+                guard !manager.fileExists(atPath: output.appendingPathComponent(BuildManifest.incompleteMarker).path) else { return nil }
+                return manager.contents(atPath: output.appendingPathComponent(InputStamps.relativePath).path).flatMap(InputStamps.decode)
+            }()
             progress(.stage("Checking for changes"))
-            let current = await InputStamps.current(siteRoot: root, now: options.now, previous: previousStamps)
-            if let previousStamps, current.sameInputs(as: previousStamps), !options.pruneCache,
-               var report = try await unchanged(output, previous: previousStamps, current: current) {
+            let found = InputStamps.scan(siteRoot: root)
+            let previousStamps = await previousRead
+            // The last output is checked while the stamps are completed.
+            async let intact: Bool = {
+                guard let previousStamps else { return false }
+                return await outputsIntact(output, previousStamps.outputs)
+            }()
+            let (current, allKnown) = await InputStamps.current(found, siteRoot: root, now: options.now, previous: previousStamps)
+            if let previousStamps, current.sameInputs(as: previousStamps), !options.pruneCache, await intact,
+               var report = try unchanged(output, previous: previousStamps, current: allKnown ? nil : current) {
                 report.seconds = stages.finish()
+                if options.skipsTeardown { keepUntilExit((found, current, previousStamps)) }
                 return report
             }
             stamps = current
@@ -248,23 +259,31 @@ public enum SiteBuild {
         _ = Unmanaged.passRetained(Kept(value))
     }
 
-    /// The report of a build with nothing to do: same inputs, same clock, output intact. nil when
-    /// some output file is missing or altered, or the record cannot be read: then the build runs.
-    static func unchanged(_ output: URL, previous: InputStamps, current: InputStamps) async throws -> Report? {
-        let outputs = previous.outputs
+    /// Whether every file of the last build is in the output folder with its size: a page deleted
+    /// or truncated by hand makes the build run.
+    static func outputsIntact(_ output: URL, _ outputs: [String: Int]) async -> Bool {
         let folder = output.path
         let intact = await concurrentMap(chunked(Array(outputs), into: ProcessInfo.processInfo.activeProcessorCount * 4)) { chunk in
             OutputWriter.withFolder(folder) { descriptor in
                 chunk.allSatisfy { path, size in OutputWriter.hasFile(path, size: size, in: descriptor) }
             }
         }
-        guard !outputs.isEmpty, intact.allSatisfy({ $0 }),
-              let data = FileManager.default.contents(atPath: output.appendingPathComponent(Record.relativePath).path),
+        return !outputs.isEmpty && intact.allSatisfy { $0 }
+    }
+
+    /// The report of a build with nothing to do: same inputs, same clock, output intact. nil when
+    /// the record cannot be read: then the build runs.
+    /// `current`: the inputs' stamps when some have new times (same bytes), to be remembered; nil
+    /// when they are the previous ones.
+    static func unchanged(_ output: URL, previous: InputStamps, current: InputStamps?) throws -> Report? {
+        let outputs = previous.outputs
+        guard let data = FileManager.default.contents(atPath: output.appendingPathComponent(Record.relativePath).path),
               let record = try? JSONDecoder().decode(Record.self, from: data) else { return nil }
         // New times for the same bytes (a fresh checkout): remember them, so the next check needs no reading.
-        var current = current
-        current.outputs = outputs
-        if current != previous { try OutputWriter.replace(InputStamps.relativePath, in: output, with: current.encoded()) }
+        if var current {
+            current.outputs = outputs
+            try OutputWriter.replace(InputStamps.relativePath, in: output, with: current.encoded())
+        }
         return Report(record: record, files: outputs.count + 1, bytes: outputs.values.reduce(0, +),
                       pagesRendered: 0, dropsParsed: 0, filesRewritten: 0, filesUnchanged: outputs.count,
                       mediaEncoded: 0, mediaCacheHits: 0, mediaPruned: 0)

@@ -47,7 +47,7 @@ public enum FileStamps {
         }
         // A large folder (a site's drops) is looked up on every core.
         let statuses = children.count < 512 ? children.map(lookUp)
-            : concurrentlyMapped(chunked(children, into: 16)) { $0.map(lookUp) }.flatMap { $0 }
+            : concurrentlyMapped(children, lookUp)
         for (child, status) in zip(children, statuses) {
             guard let status else { continue }
             if (status.st_mode & S_IFMT) == S_IFDIR {

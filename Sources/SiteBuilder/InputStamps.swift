@@ -28,11 +28,8 @@ struct InputStamps: Sendable, Equatable {
     /// The output the build wrote, path → size: checked (by `stat`) before a build is skipped.
     var outputs: [String: Int] = [:]
 
-    /// Stamps of the current inputs. Unchanged sizes and times take the hash from `previous`.
-    /// Hidden files count too: a drop may name one as its media. Without `previous` nothing can
-    /// be skipped, so nothing is read here: the build reads the files anyway, and
-    /// `hashingRest(knowing:)` completes the stamps once it has.
-    /// Size and time of every input file, by path.
+    /// Size and time of every input file, by path. Hidden files count too: a drop may name one
+    /// as its media.
     static func scan(siteRoot: URL) -> [String: FileStamps.Stamp] {
         var found: [String: FileStamps.Stamp] = [:]
         for input in SiteBuild.inputs {
@@ -45,8 +42,10 @@ struct InputStamps: Sendable, Equatable {
 
     private static let executable = Bundle.main.executablePath
 
-    /// The stamps of the `found` files (see `scan`), and whether each was taken whole from
-    /// `previous` (same size and time): then the two hold the same stamps.
+    /// Stamps of the `found` files (see `scan`). Unchanged sizes and times take the hash from
+    /// `previous`. Without `previous` nothing can be skipped, so nothing is read here: the build
+    /// reads the files anyway, and `hashingRest(knowing:)` completes the stamps once it has.
+    /// `allKnown`: every stamp was taken whole from `previous`, so the two hold the same stamps.
     static func current(_ found: [String: FileStamps.Stamp], siteRoot: URL, now: Date,
                         previous: InputStamps?) async -> (stamps: InputStamps, allKnown: Bool) {
         var stamps = InputStamps(now: RFC3339.format(now), files: [:])

@@ -45,38 +45,6 @@ public enum OutputWriter {
         var reused: Int
     }
 
-    /// Writes the whole tree into a fresh folder, in parallel: a cold build.
-    static func write(_ tree: OutputTree, into folder: URL) async throws -> Written {
-        let paths = tree.files.keys.sorted()
-        // Folders holding folders are made first; each page's own folder is made by the task
-        // writing into it. Making a folder is as slow as writing a file on some file systems,
-        // and this way it happens in parallel with the writing.
-        let leaves = try makeParents(of: paths, in: folder, exceptLeaves: true)
-        let results = await concurrentMap(chunked(paths, into: ProcessInfo.processInfo.activeProcessorCount * 4)) { chunk in
-            var made = ""
-            return chunk.map { path -> Result<BuildManifest.Entry, Error> in
-                let data = tree.files[path]!
-                return Result {
-                    let directory = parent(of: path)
-                    if directory != made, leaves.contains(directory) {
-                        let full = folder.path + "/" + directory
-                        guard mkdir(full, 0o755) == 0 || errno == EEXIST else { throw WriteFailed(path: full, code: errno) }
-                        made = directory
-                    }
-                    try writeFile(data, to: folder.path + "/" + path)
-                }
-                .map { entry(path, sha256: hexString(SHA256.hash(data: data)), size: data.count) }
-            }
-        }
-        var result = Written(entries: [:], written: 0, reused: 0)
-        for outcome in results.joined() {
-            let entry = try outcome.get()
-            result.entries[entry.path] = entry
-            result.written += 1
-        }
-        return result
-    }
-
     /// Files written as they are made, from many tasks at once, into a fresh folder (a cold
     /// build's staging folder), each with the folders it needs. The first failure is kept and
     /// stops further writes; `finish()` reports it.
@@ -100,6 +68,13 @@ public enum OutputWriter {
                 lock.withLock { entries[path] = entry }
             } catch {
                 lock.withLock { failure = failure ?? error }
+            }
+        }
+
+        /// Writes a whole tree, in parallel.
+        func write(_ tree: OutputTree) async {
+            _ = await concurrentMap(chunked(Array(tree.files), into: ProcessInfo.processInfo.activeProcessorCount * 4)) { chunk in
+                for (path, data) in chunk { self.write(path, data) }
             }
         }
 
@@ -258,25 +233,18 @@ public enum OutputWriter {
         }
     }
 
-    /// Creates the folders the paths need, parents first, with plain `mkdir` calls. With
-    /// `exceptLeaves`, folders that hold no other folder are left to the caller and returned.
-    @discardableResult
-    private static func makeParents(of paths: [String], in folder: URL, exceptLeaves: Bool = false) throws -> Set<String> {
-        var needed: Set<String> = [], inner: Set<String> = []
+    /// Creates the folders the paths need, parents first, with plain `mkdir` calls.
+    private static func makeParents(of paths: [String], in folder: URL) throws {
+        var needed: Set<String> = []
         for path in paths {
             var directory = parent(of: path)
-            while !directory.isEmpty, needed.insert(directory).inserted {
-                directory = parent(of: directory)
-                if !directory.isEmpty { inner.insert(directory) }
-            }
+            while !directory.isEmpty, needed.insert(directory).inserted { directory = parent(of: directory) }
         }
-        let leaves = exceptLeaves ? needed.subtracting(inner) : []
         // Sorted, a parent comes before its children.
-        for directory in needed.subtracting(leaves).sorted() {
+        for directory in needed.sorted() {
             let full = folder.path + "/" + directory
             guard mkdir(full, 0o755) == 0 || errno == EEXIST else { throw WriteFailed(path: full, code: errno) }
         }
-        return leaves
     }
 
     /// `drops/a/index.html` → `drops/a`; `index.html` → "".

@@ -238,10 +238,9 @@ public enum SiteBuild {
             let staging = stream.folder
             do {
                 progress(.stage("Writing static files"))
-                var written = try await OutputWriter.write(rendered.tree, into: staging)
-                let streamed = try stream.finish()
-                written.entries.merge(streamed) { _, new in new }
-                written.written += streamed.count
+                await stream.write(rendered.tree)
+                let entries = try stream.finish()
+                let written = OutputWriter.Written(entries: entries, written: entries.count, reused: 0)
                 let report = try await finish(written, in: staging, mediaJobs: jobs)
                 try OutputWriter.swap(staging: staging, onto: output)
                 remember()

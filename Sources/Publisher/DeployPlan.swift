@@ -66,7 +66,8 @@ public struct DeployPlan: Sendable, Equatable {
     public var uploads: [Upload]
     /// Keys of the build already in place, sorted.
     public var kept: [String]
-    /// Unreferenced by every retained deploy and older than the grace period, sorted.
+    /// Named by a record of the target, unreferenced by every retained deploy and older than
+    /// the grace period, sorted.
     public var prune: [PruneCandidate]
     /// Unreferenced but younger than the grace period: left for a later deploy, sorted.
     public var heldBack: [String]
@@ -97,8 +98,11 @@ extension DeployPlan {
     ///     carry the headers a HEAD reported).
     ///   - retained: records of the live deploy and those live before it, newest first (at
     ///     least `retain` of them when there are); the window keeps `retain` deploys in all.
+    ///   - named: keys named by the target's other records (older and interrupted deploys, and
+    ///     those records themselves). Only a key that some record names is ever pruned: the
+    ///     target may hold files that are not dropgen's.
     public static func make(local: BuildManifest, live: DeployRecord?, pointer: LivePointer?,
-                            remote: [String: RemoteObject], retained: [DeployRecord],
+                            remote: [String: RemoteObject], retained: [DeployRecord], named: Set<String> = [],
                             config: PublishConfig, now: Date) -> DeployPlan {
         let entries = local.files.filter { !$0.path.hasPrefix(DeployRecord.reservedPrefix) }.sorted { $0.path < $1.path }
         let files = entries.map { entry -> DeployRecord.File in
@@ -165,9 +169,13 @@ extension DeployPlan {
         let window = retained.prefix(record == nil ? max(1, config.retain) : max(0, config.retain - 1))
         for kept in window { referenced.formUnion(kept.referencedKeys) }
         if let record { referenced.formUnion(record.referencedKeys) } else if let live { referenced.formUnion(live.referencedKeys) }
+        var ours = named
+        for kept in retained { ours.formUnion(kept.referencedKeys) }
+        if let live { ours.formUnion(live.referencedKeys) }
         var prune: [PruneCandidate] = []
         var heldBack: [String] = []
-        for object in remote.values.sorted(by: { $0.key < $1.key }) where !referenced.contains(object.key) {
+        for object in remote.values.sorted(by: { $0.key < $1.key })
+            where !referenced.contains(object.key) && ours.contains(object.key) {
             if let modified = object.lastModified, now.timeIntervalSince(modified) >= config.grace {
                 prune.append(PruneCandidate(key: object.key, size: object.size, lastModified: modified))
             } else {

@@ -6,8 +6,13 @@ import Foundation
 /// `.dropgen/objects/<sha256>` so a rollback is a set of server-side copies.
 public struct DeployRecord: Codable, Sendable, Equatable {
     public static let recordsFolder = ".dropgen/deploys/"
+    /// Records of deploys under way, written before their first upload: an interrupted deploy's
+    /// objects stay named by a record of ours, so a later prune may remove them.
+    public static let pendingFolder = ".dropgen/pending/"
     public static let objectsFolder = ".dropgen/objects/"
     public static let reservedPrefix = ".dropgen/"
+    /// More files than any site has: a record naming more is not one of ours.
+    static let maxFiles = 2_000_000
 
     public struct File: Codable, Sendable, Equatable {
         public var path: String
@@ -61,6 +66,13 @@ public struct DeployRecord: Codable, Sendable, Equatable {
 
     public var key: String { Self.key(for: id) }
     public static func key(for id: String) -> String { recordsFolder + id + ".json" }
+    /// Where the record of this deploy is kept while it is under way.
+    public var pendingKey: String { Self.pendingFolder + id + ".json" }
+
+    /// Whether `key` is a deploy record (live or pending), by its place.
+    static func isRecordKey(_ key: String) -> Bool {
+        (key.hasPrefix(recordsFolder) || key.hasPrefix(pendingFolder)) && key.hasSuffix(".json")
+    }
 
     public var totalBytes: Int { files.reduce(0) { $0 + $1.size } }
 
@@ -78,12 +90,52 @@ public struct DeployRecord: Codable, Sendable, Equatable {
         try JSONCoding.encode(self)
     }
 
+    /// Reads a record back from a target. A record is data, not instructions: one that names a
+    /// path in the publisher's own namespace, a malformed hash, or another id than its key is
+    /// refused, so neither a publish nor a rollback ever acts on it.
     public static func decode(_ data: Data, key: String) throws -> DeployRecord {
+        let record: DeployRecord
         do {
-            return try JSONDecoder().decode(DeployRecord.self, from: data)
+            record = try JSONDecoder().decode(DeployRecord.self, from: data)
         } catch {
             throw PublishError.recordInvalid(key: key, cause: "\(error)")
         }
+        try record.validate(key: key)
+        return record
+    }
+
+    func validate(key: String) throws {
+        func refuse(_ cause: String) -> PublishError { .recordInvalid(key: key, cause: cause) }
+        guard Self.isValidID(id), key == Self.key(for: id) || key == pendingKey else {
+            throw refuse("its id '\(id)' does not match its name")
+        }
+        guard Self.isHex(manifestSHA256), id.hasSuffix("-" + manifestSHA256.prefix(8)) else {
+            throw refuse("manifest_sha256 '\(manifestSHA256)' is not the hash its id names")
+        }
+        guard files.count <= Self.maxFiles else { throw refuse("\(files.count) files, more than \(Self.maxFiles)") }
+        var seen: Set<String> = []
+        for file in files {
+            if let problem = ObjectKey.problem(file.path) { throw refuse("path '\(file.path)': \(problem)") }
+            if file.path.hasPrefix(Self.reservedPrefix) {
+                throw refuse("path '\(file.path)' is in the publisher's own namespace (\(Self.reservedPrefix))")
+            }
+            guard Self.isHex(file.sha256) else { throw refuse("path '\(file.path)': sha256 '\(file.sha256)' is not 64 hex digits") }
+            guard file.size >= 0 else { throw refuse("path '\(file.path)': negative size") }
+            guard seen.insert(file.path).inserted else { throw refuse("path '\(file.path)' is listed twice") }
+        }
+    }
+
+    /// `20261129T013000Z-0123abcd`: what `makeID` writes.
+    static func isValidID(_ id: String) -> Bool {
+        let bytes = Array(id.utf8)
+        guard bytes.count == 25, bytes[8] == UInt8(ascii: "T"), bytes[15] == UInt8(ascii: "Z"),
+              bytes[16] == UInt8(ascii: "-") else { return false }
+        let digits = bytes[0..<8] + bytes[9..<15]
+        return digits.allSatisfy { $0 >= 48 && $0 <= 57 } && isHex(String(decoding: bytes[17...], as: UTF8.self), count: 8)
+    }
+
+    static func isHex(_ text: String, count: Int = 64) -> Bool {
+        text.utf8.count == count && text.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }
     }
 
     /// `20261129T013000Z-<first 8 hex of the manifest sha256>`: sorts by time.
@@ -125,11 +177,20 @@ public struct LivePointer: Codable, Sendable, Equatable {
     public func encoded() throws -> Data { try JSONCoding.encode(self) }
 
     public static func decode(_ data: Data) throws -> LivePointer {
+        let pointer: LivePointer
         do {
-            return try JSONDecoder().decode(LivePointer.self, from: data)
+            pointer = try JSONDecoder().decode(LivePointer.self, from: data)
         } catch {
             throw PublishError.recordInvalid(key: key, cause: "\(error)")
         }
+        // Its ids become keys of records to read and copy from: only ids of the form we write.
+        if let bad = ([pointer.id] + pointer.history).first(where: { !DeployRecord.isValidID($0) }) {
+            throw PublishError.recordInvalid(key: key, cause: "names '\(bad)', which is not a deploy id")
+        }
+        if pointer.history.count > historyLimit {
+            throw PublishError.recordInvalid(key: key, cause: "\(pointer.history.count) ids of history, more than \(historyLimit)")
+        }
+        return pointer
     }
 }
 

@@ -9,11 +9,25 @@ import Foundation
 public struct LocalFolderTarget: PublishTarget {
     public let root: URL
     public let counters = RequestCounters()
-    static let metaFolder = ".dropgen-meta"
+    /// Folders the target must keep clear of (see `checkPlacement`).
+    public let site: URL?
+    public let build: URL?
+    let lock = FolderLock()
+    static let metaFolder = ObjectKey.sidecarFolder
     static let headersFile = "_headers"
+    /// dropgen's mark on a folder it publishes into: only a marked (or new, or empty) folder is
+    /// written to, so a target URL that names someone's files never costs them a file.
+    static let markerFile = ".dropgen-meta/dropgen-target"
+    /// Where a publish or rollback holds its lock while it writes.
+    static let lockFile = ".dropgen-meta/lock"
 
-    public init(root: URL) {
+    /// - Parameters:
+    ///   - site: the site folder: the target may not contain it, nor lie inside its inputs.
+    ///   - build: the build folder: the target may neither contain it nor lie inside it.
+    public init(root: URL, site: URL? = nil, build: URL? = nil) {
         self.root = root.standardizedFileURL
+        self.site = site
+        self.build = build
     }
 
     public var displayName: String { root.path }
@@ -29,10 +43,8 @@ public struct LocalFolderTarget: PublishTarget {
     }
 
     static func validate(_ key: String) throws {
-        let parts = key.split(separator: "/", omittingEmptySubsequences: false)
-        if key.isEmpty || key.hasPrefix("/") || parts.contains(where: { $0 == ".." || $0 == "." || $0.isEmpty })
-            || parts.first == Substring(metaFolder) {
-            throw PublishError.invalidTarget("refusing object key '\(key)': it would leave the target folder")
+        if let problem = ObjectKey.problem(key) {
+            throw PublishError.invalidTarget("refusing object key '\(key)': \(problem)")
         }
     }
 
@@ -139,7 +151,6 @@ public struct LocalFolderTarget: PublishTarget {
     }
 
     public func didChangeLive() async throws {
-        removeStaleTempFiles(olderThan: 3600)
         let objects = try await list(prefix: "")
         if objects.contains(where: { $0.key == Self.headersFile }) { return }  // the site ships its own
         let text = Self.headersFileText(objects)
@@ -154,14 +165,16 @@ public struct LocalFolderTarget: PublishTarget {
 
     // MARK: - Files
 
-    /// Temp files left by a writer that was killed mid-write.
-    func removeStaleTempFiles(olderThan age: TimeInterval) {
-        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.contentModificationDateKey]) else {
+    /// Temp files left by a writer that was killed mid-write. Called with the folder's lock held,
+    /// so no other publish is writing one now.
+    func removeTempFiles() {
+        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else {
             return
         }
         for case let url as URL in walker where url.lastPathComponent.hasPrefix(".tmp-") {
-            let modified = (try? url.resourceValues(forKeys: [.contentModificationDateKey]))?.contentModificationDate
-            if let modified, Date().timeIntervalSince(modified) > age { try? FileManager.default.removeItem(at: url) }
+            if (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true {
+                try? FileManager.default.removeItem(at: url)
+            }
         }
     }
 

@@ -67,11 +67,15 @@ public protocol PublishTarget: Sendable {
     /// Server-side copy, replacing the headers.
     func copy(from source: String, to key: String, headers: ObjectHeaders) async throws
     func delete(_ key: String) async throws
+    /// Called before anything is read (`forWriting` false) or changed (true): a target that can
+    /// tell refuses a place that is not dropgen's to write.
+    func open(forWriting: Bool) async throws
     /// Called after the live pointer moved (the local folder writes its `_headers` file).
     func didChangeLive() async throws
 }
 
 extension PublishTarget {
+    public func open(forWriting: Bool) async throws {}
     public func didChangeLive() async throws {}
 }
 

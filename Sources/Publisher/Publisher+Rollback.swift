@@ -4,6 +4,7 @@ import Foundation
 extension Publisher {
     /// Every deploy record on the target, oldest first, marking the live one.
     public func deploys() async throws -> [DeploySummary] {
+        try await target.open(forWriting: false)
         let listing = try await target.list(prefix: DeployRecord.recordsFolder)
         var pointer: LivePointer?
         if let data = try await target.get(LivePointer.key) { pointer = try LivePointer.decode(data) }
@@ -22,6 +23,7 @@ extension Publisher {
     /// `id` nil → the deploy that was live before the current one.
     public func rollback(to id: String? = nil) async throws -> RollbackReport {
         let started = Date()
+        try await target.open(forWriting: true)
         guard let pointerData = try await target.get(LivePointer.key) else {
             throw PublishError.noDeploys(target: target.displayName)
         }
@@ -59,6 +61,16 @@ extension Publisher {
             return remote[key] == nil ? key : nil
         }.sorted()
         if !missing.isEmpty { throw PublishError.deployIncomplete(id: wanted, missing: missing) }
+        // And hold the bytes the record names, as far as the listing tells (a folder's sidecars do).
+        for file in record.files {
+            let key = file.objectKey ?? file.path
+            guard let object = remote[key] else { continue }
+            if object.size != file.size || (object.sha256.map { $0 != file.sha256 } ?? false) {
+                throw PublishError.recordInvalid(
+                    key: DeployRecord.key(for: wanted),
+                    cause: "path '\(file.path)': \(key) holds other bytes (size \(object.size), sha256 \(object.sha256 ?? "unknown")) than the record names (size \(file.size), sha256 \(file.sha256))")
+            }
+        }
 
         let copies = record.files.filter { file in
             guard !file.hashed else { return false }

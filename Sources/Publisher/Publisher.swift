@@ -27,6 +27,9 @@ public struct Publisher: Sendable {
         var pointer: LivePointer?
         var live: DeployRecord?
         var retained: [DeployRecord]
+        /// Every key that a record on the target names (live, retained, older or pending): all
+        /// that a prune may ever delete.
+        var named: Set<String>
     }
 
     // MARK: - Plan
@@ -45,9 +48,8 @@ public struct Publisher: Sendable {
         }
         // No key may leave the target's root or be ambiguous once in a URL.
         for entry in manifest.files {
-            let parts = entry.path.split(separator: "/", omittingEmptySubsequences: false)
-            if entry.path.isEmpty || entry.path.hasPrefix("/") || parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) {
-                throw PublishError.manifestInvalid(path: url.path, cause: "unsafe path '\(entry.path)'")
+            if let problem = ObjectKey.problem(entry.path) {
+                throw PublishError.manifestInvalid(path: url.path, cause: "unsafe path '\(entry.path)': \(problem)")
             }
             if entry.sha256.count != 64 || !entry.sha256.allSatisfy(\.isHexDigit) || entry.size < 0 {
                 throw PublishError.manifestInvalid(path: url.path, cause: "bad sha256 or size for '\(entry.path)'")
@@ -59,6 +61,7 @@ public struct Publisher: Sendable {
     /// The plan for publishing `buildDirectory` now. Reads the target; changes nothing.
     public func plan(buildDirectory: URL) async throws -> DeployPlan {
         let manifest = try Self.loadManifest(buildDirectory: buildDirectory)
+        try await target.open(forWriting: false)
         var state = try await readState()
         return try await plan(manifest: manifest, state: &state)
     }
@@ -66,7 +69,7 @@ public struct Publisher: Sendable {
     func plan(manifest: BuildManifest, state: inout TargetState) async throws -> DeployPlan {
         let now = clock()
         var plan = DeployPlan.make(local: manifest, live: state.live, pointer: state.pointer, remote: state.remote,
-                                   retained: state.retained, config: config, now: now)
+                                   retained: state.retained, named: state.named, config: config, now: now)
         // A listing gives no headers or hashes: before re-sending a file the target already has
         // (an interrupted deploy, a changed pointer), ask it what it holds.
         let keys = plan.keysWorthHeading(remote: state.remote)
@@ -79,7 +82,7 @@ public struct Publisher: Sendable {
                 state.remote[head.key] = merged
             }
             plan = DeployPlan.make(local: manifest, live: state.live, pointer: state.pointer, remote: state.remote,
-                                   retained: state.retained, config: config, now: now)
+                                   retained: state.retained, named: state.named, config: config, now: now)
         }
         return plan
     }
@@ -94,20 +97,32 @@ public struct Publisher: Sendable {
         }
         var live: DeployRecord?
         var retained: [DeployRecord] = []
+        var named: Set<String> = []
+        var read: Set<String> = []
         if let pointer {
             // The live deploy and its predecessors, newest first; the plan decides how many of
             // them stay (one place fewer when it makes a new deploy).
             let window = Array(([pointer.id] + pointer.history).prefix(max(1, config.retain)))
-            var seen: Set<String> = []
-            for id in [pointer.id] + window where seen.insert(id).inserted {
+            for id in window {
                 let key = DeployRecord.key(for: id)
-                guard remote[key] != nil, let data = try await target.get(key) else { continue }
+                guard remote[key] != nil, read.insert(key).inserted, let data = try await target.get(key) else { continue }
                 let record = try DeployRecord.decode(data, key: key)
                 if id == pointer.id { live = record }
-                if window.contains(id) { retained.append(record) }
+                retained.append(record)
+                named.formUnion(record.referencedKeys)
             }
         }
-        return TargetState(remote: remote, pointer: pointer, live: live, retained: retained)
+        // The other records (older deploys, interrupted ones) only tell what is ours to prune.
+        let others = remote.keys.filter { DeployRecord.isRecordKey($0) && !read.contains($0) }.sorted()
+        let target = self.target
+        let records = try await Self.forEach(others, width: config.workers) { key in
+            try await target.get(key).map { try DeployRecord.decode($0, key: key) }
+        }
+        for (key, record) in zip(others, records) {
+            named.insert(key)
+            if let record { named.formUnion(record.referencedKeys) }
+        }
+        return TargetState(remote: remote, pointer: pointer, live: live, retained: retained, named: named)
     }
 
     // MARK: - Publish
@@ -118,6 +133,7 @@ public struct Publisher: Sendable {
         -> PublishReport {
         let started = Date()
         let manifest = try Self.loadManifest(buildDirectory: buildDirectory)
+        try await target.open(forWriting: !dryRun)
         var state = try await readState()
         let plan = try await plan(manifest: manifest, state: &state)
         var report = PublishReport(target: target.displayName, dryRun: dryRun, deployID: plan.record?.id,
@@ -133,6 +149,9 @@ public struct Publisher: Sendable {
             return finish(report, started: started)
         }
         progress(.planned(files: plan.uploads.count, bytes: plan.uploadBytes))
+        // Before the first object goes up, a record of ours names them all: should this deploy
+        // never finish, a later prune may still remove what it uploaded.
+        let pending = try await writePending(plan)
 
         for (_, uploads) in plan.groups {
             let target = self.target
@@ -153,6 +172,7 @@ public struct Publisher: Sendable {
         }
         if let record = plan.record {
             progress(.live(id: record.id))
+            if let pending { try await target.delete(pending) }
             try await target.didChangeLive()
             if let purge {
                 let pages = plan.uploads.filter { $0.group == .pages || $0.group == .newPages }.map(\.key)
@@ -168,23 +188,37 @@ public struct Publisher: Sendable {
         if pruneAllowed {
             let target = self.target
             let progress = self.progress
-            // Pages first: an old page must never outlive the assets it names.
-            let pages = plan.prune.filter { EdgeRules.fileExtension($0.key) == "html" }
-            let rest = plan.prune.filter { EdgeRules.fileExtension($0.key) != "html" }
-            for batch in [pages, rest] {
+            // Pages first: an old page must never outlive the assets it names. Records last: a
+            // prune cut short leaves every object it did not reach named by a record.
+            let records = plan.prune.filter { DeployRecord.isRecordKey($0.key) }
+            let pages = plan.prune.filter { EdgeRules.fileExtension($0.key) == "html" && !DeployRecord.isRecordKey($0.key) }
+            let rest = plan.prune.filter { EdgeRules.fileExtension($0.key) != "html" && !DeployRecord.isRecordKey($0.key) }
+            let batches = [pages, rest, records]
+            for batch in batches {
                 _ = try await Self.forEach(batch, width: config.workers) { candidate in
                     try await target.delete(candidate.key)
                     progress(.deleted(key: candidate.key))
                     return candidate.key
                 }
             }
-            report.deleted = plan.prune.map(\.key)
+            report.deleted = batches.joined().map(\.key)
             if !plan.prune.isEmpty && plan.record == nil { try await target.didChangeLive() }
         } else {
             report.pruneRefused = plan.prune.count
             report.warnings.append(PublishError.tooManyDeletes(count: plan.prune.count, limit: config.maxDeletes).description)
         }
         return finish(report, started: started)
+    }
+
+    /// Writes the plan's record to the pending folder when the plan uploads objects; returns its key.
+    func writePending(_ plan: DeployPlan) async throws -> String? {
+        guard let record = plan.record, plan.uploads.contains(where: { $0.group < .deployRecord }) else { return nil }
+        let data = try record.encoded()
+        _ = try await target.put(record.pendingKey, body: data,
+                                 headers: ObjectHeaders(contentType: "application/json; charset=utf-8", cacheControl: "no-cache",
+                                                        sha256: SHA256Hex.of(data)),
+                                 createOnly: false)
+        return record.pendingKey
     }
 
     func finish(_ report: PublishReport, started: Date) -> PublishReport {

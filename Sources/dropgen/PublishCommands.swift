@@ -24,11 +24,16 @@ struct PublishTargetOptions: ParsableArguments {
         }
     }
 
+    /// The build folder `publish` reads: `dir`, else `<site>/public`.
+    func buildFolder(_ dir: String? = nil) -> URL {
+        dir.map { URL(fileURLWithPath: $0).standardizedFileURL } ?? siteURL.appendingPathComponent("public")
+    }
+
     /// Config, chosen target and a publisher reporting progress on a terminal.
-    func publisher(progressBar: Bool) throws -> Publisher {
+    func publisher(progressBar: Bool, build: URL? = nil) throws -> Publisher {
         let config = try PublishConfig.load(siteRoot: siteURL)
         let entry = try config.target(named: target)
-        let made = try entry.makeTarget()
+        let made = try entry.makeTarget(site: siteURL, build: build ?? buildFolder())
         let bar = progressBar && !json && isatty(STDERR_FILENO) != 0 ? ProgressBar() : nil
         let fixed = now.flatMap(RFC3339.parse)
         return Publisher(target: made, config: config, purge: config.purgeHook(for: entry),
@@ -65,9 +70,8 @@ struct Publish: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let publisher = try options.publisher(progressBar: !dryRun)
-            let build = dir.map { URL(fileURLWithPath: $0).standardizedFileURL }
-                ?? options.siteURL.appendingPathComponent("public")
+            let build = options.buildFolder(dir)
+            let publisher = try options.publisher(progressBar: !dryRun, build: build)
             if dryRun && !options.json {
                 let plan = try await publisher.plan(buildDirectory: build)
                 print(PlanPrinter.text(plan))

@@ -128,7 +128,8 @@ struct DeployPlanTests {
             Self.remote(old.key), Self.remote(live.key),
             Self.remote("assets/app.00000000aa.css"), Self.remote("assets/app.11111111aa.css"),
             Self.remote(".dropgen/objects/h0"), Self.remote(".dropgen/objects/h1"),
-            Self.remote("stray.txt", age: 60),  // unreferenced but young
+            // Unreferenced and named by no record: not dropgen's, never pruned or held back, young or old.
+            Self.remote("stray.txt", age: 60), Self.remote("notes.txt", age: 30 * 86400),
         ]
         let byKey = Dictionary(uniqueKeysWithValues: remote.map { ($0.key, $0) })
 
@@ -137,7 +138,7 @@ struct DeployPlanTests {
                                    config: Self.config, now: Self.now)
         #expect(plan.prune.map(\.key) == [".dropgen/deploys/20260101T000000Z-00000001.json", ".dropgen/objects/h0",
                                           "assets/app.00000000aa.css"])
-        #expect(plan.heldBack == ["stray.txt"])
+        #expect(plan.heldBack.isEmpty)
 
         // retain 3: all three deploys are retained, nothing is pruned.
         var wide = Self.config
@@ -152,7 +153,13 @@ struct DeployPlanTests {
         let later = DeployPlan.make(local: local, live: live, pointer: pointer, remote: byKey, retained: [live, old],
                                     config: patient, now: Self.now)
         #expect(later.prune.isEmpty)
-        #expect(later.heldBack.count == 4)
+        #expect(later.heldBack.count == 3)
+
+        // A record outside the window (an interrupted deploy's) makes what it names ours to prune.
+        let orphaned = DeployPlan.make(local: local, live: live, pointer: pointer, remote: byKey, retained: [live],
+                                       named: ["stray.txt"], config: Self.config, now: Self.now)
+        #expect(orphaned.heldBack == ["stray.txt"])
+        #expect(!orphaned.prune.contains { $0.key == "notes.txt" })
     }
 
     @Test func deployIDsSortByTime() {

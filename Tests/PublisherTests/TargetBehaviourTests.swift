@@ -87,6 +87,7 @@ struct LocalFolderBehaviourTests {
 
     @Test func createOnlyAndKeySafety() async throws {
         try await withTarget { target in
+            try await target.open(forWriting: true)
             let headers = ObjectHeaders(contentType: "text/plain", cacheControl: "no-cache", sha256: "x")
             #expect(try await target.put("a/b.txt", body: Data("1".utf8), headers: headers, createOnly: true) == .created)
             #expect(try await target.put("a/b.txt", body: Data("2".utf8), headers: headers, createOnly: true) == .alreadyExists)
@@ -97,17 +98,17 @@ struct LocalFolderBehaviourTests {
             try await target.delete("a/b.txt")
             #expect(try await target.head("a/b.txt") == nil)
 
-            // A writer killed mid-write leaves a temp file: never listed, removed once stale.
+            // A writer killed mid-write leaves temp files: never listed, and removed by the next
+            // writer, which holds the folder's lock (so none of them is being written now).
             let stale = target.root.appendingPathComponent("drops/.tmp-killed")
-            let fresh = target.root.appendingPathComponent("drops/.tmp-writing")
+            let fresh = target.root.appendingPathComponent(".tmp-just-now")
             try FileManager.default.createDirectory(at: stale.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data("x".utf8).write(to: stale)
             try Data("y".utf8).write(to: fresh)
-            try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-7200)], ofItemAtPath: stale.path)
             #expect(try await target.list(prefix: "").isEmpty)
-            try await target.didChangeLive()
+            try await target.open(forWriting: true)
             #expect(!FileManager.default.fileExists(atPath: stale.path))
-            #expect(FileManager.default.fileExists(atPath: fresh.path))
+            #expect(!FileManager.default.fileExists(atPath: fresh.path))
         }
     }
 }

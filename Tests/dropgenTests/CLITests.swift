@@ -116,3 +116,29 @@ import Testing
         #expect(try Self.run(["build", "--help"]).stdout.contains("--prune-cache"))
     }
 }
+
+extension CLITests {
+    /// The mistakes that once cost a user their files: each refused with exit 1, nothing touched.
+    @Test(arguments: ["file://.", "file://..", "file://public", "file://content"])
+    func publishIntoTheSiteOrTheBuildIsRefused(_ url: String) throws {
+        var files = Self.files
+        files["dropgen.yaml"]! += "publish:\n  targets:\n    local: { url: \"\(url)\" }\n"
+        let root = try Self.site(files)
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try Self.run(["build", "--site", root.path, "--now", "2026-12-01T00:00:00Z"]).status == 0)
+        let before = try FileManager.default.subpathsOfDirectory(atPath: root.path).sorted()
+        let result = try Self.run(["publish", "--site", root.path, "--yes"])
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        #expect(result.stderr.contains("refusing to publish into "), "\(result.stderr)")
+        #expect(try FileManager.default.subpathsOfDirectory(atPath: root.path).sorted() == before)
+    }
+
+    @Test func buildOverAFileIsRefused() throws {
+        let root = try Self.site(Self.files.merging(["notes.txt": "mine"]) { a, _ in a })
+        defer { try? FileManager.default.removeItem(at: root) }
+        let result = try Self.run(["build", "--site", root.path, "--out", root.appendingPathComponent("notes.txt").path])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("notes.txt is a file, not a dropgen output folder"), "\(result.stderr)")
+        #expect(try String(contentsOf: root.appendingPathComponent("notes.txt"), encoding: .utf8) == "mine")
+    }
+}

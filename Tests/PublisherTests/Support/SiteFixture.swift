@@ -8,8 +8,8 @@ struct SiteFixture {
     let root: URL
     var build: URL { root.appendingPathComponent("public") }
 
-    init() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("dropgen-pub-\(UUID().uuidString)")
+    init(root: URL = FileManager.default.temporaryDirectory.appendingPathComponent("dropgen-pub-\(UUID().uuidString)")) throws {
+        self.root = root
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
     }
 
@@ -139,6 +139,7 @@ final class RecordingTarget: PublishTarget, @unchecked Sendable {
     func get(_ key: String) async throws -> Data? { try await base.get(key) }
     func delete(_ key: String) async throws { try await base.delete(key) }
     func didChangeLive() async throws { try await base.didChangeLive() }
+    func open(forWriting: Bool) async throws { try await base.open(forWriting: forWriting) }
 
     func copy(from source: String, to key: String, headers: ObjectHeaders) async throws {
         try await base.copy(from: source, to: key, headers: headers)

@@ -26,7 +26,7 @@ public struct BadgeRule: Sendable, Equatable {
     static let keys = ["metric", "window_days", "at_least", "at_most", "min_orders"]
 
     static func parse(_ fields: YAMLFields, audience: Badge.Audience?, log: inout DiagnosticLog) -> BadgeRule? {
-        let before = log.all.count
+        let before = log.count
         fields.checkKeys(known: keys, required: ["metric"], log: &log)
         var metric: Metric?
         if let name = fields.string("metric", log: &log) {
@@ -47,7 +47,7 @@ public struct BadgeRule: Sendable, Equatable {
             log.add(Diagnostic(file: fields.source.file, line: fields.line, key: fields.keyPath("at_least"),
                                message: "give exactly one threshold: `at_least` or `at_most`"))
         }
-        guard log.all.count == before, let metric else { return nil }
+        guard log.count == before, let metric else { return nil }
         return BadgeRule(metric: metric, windowDays: windowDays, atLeast: atLeast, atMost: atMost, minOrders: minOrders)
     }
 

@@ -34,12 +34,28 @@ public struct Diagnostic: Error, Sendable, Equatable, Hashable, CustomStringConv
     }
 }
 
-/// Every problem a build found, reported together so a creator can fix them in one pass.
+/// Every problem a build found, reported together so a creator can fix them in one pass: the
+/// first `DiagnosticLog.limit` of them (by file, line and column), and how many there were.
 public struct BuildFailed: Error, Sendable, CustomStringConvertible {
     public var diagnostics: [Diagnostic]
 
     public init(_ diagnostics: [Diagnostic]) {
-        self.diagnostics = diagnostics.sorted(by: Diagnostic.sortOrder)
+        var log = DiagnosticLog()
+        log.add(contentsOf: diagnostics)
+        self.init(log)
+    }
+
+    init(_ log: DiagnosticLog) {
+        diagnostics = log.all
+        total = log.count
+    }
+
+    /// The diagnostics, one a line, and `and N more` for those left out.
+    public var listing: String {
+        var lines = diagnostics.map(\.description)
+        if total > diagnostics.count { lines.append("and \(total - diagnostics.count) more") }
+        return lines.joined(separator: "\n")
+    /// Sorted, at most `DiagnosticLog.limit`.
     }
 
     public var description: String {
@@ -49,12 +65,45 @@ public struct BuildFailed: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// Collects diagnostics while loading so that one bad file does not hide the next.
-struct DiagnosticLog: Sendable {
-    private(set) var all: [Diagnostic] = []
+/// Collects diagnostics while loading so that one bad file does not hide the next. Only the
+/// first `limit` (in `sortOrder`) are kept, the rest are counted: one mistake multiplied by
+/// YAML aliases a million times costs a counter, not a million messages.
+struct DiagnosticLog: Sendable, ExpressibleByArrayLiteral {
+    /// Diagnostics printed at most; the rest are summed up as "and N more".
+    static let limit = 100
 
-    mutating func add(_ diagnostic: Diagnostic) { all.append(diagnostic) }
-    mutating func add(contentsOf other: [Diagnostic]) { all.append(contentsOf: other) }
+    /// Unsorted, fewer than `2 * limit`: trimmed to the first `limit` whenever it fills up.
+    private var kept: [Diagnostic] = []
+    /// Every diagnostic added, kept or not.
+    private(set) var count = 0
+
+    init() {}
+
+    init(arrayLiteral diagnostics: Diagnostic...) { add(contentsOf: diagnostics) }
+
+    /// The first `limit` diagnostics, sorted.
+    var all: [Diagnostic] { Array(kept.sorted(by: Diagnostic.sortOrder).prefix(Self.limit)) }
+
+    mutating func add(_ diagnostic: Diagnostic) {
+        count += 1
+        kept.append(diagnostic)
+        if kept.count == 2 * Self.limit {
+            kept.sort(by: Diagnostic.sortOrder)
+            kept.removeLast(Self.limit)
+        }
+    }
+
+    mutating func add(contentsOf other: [Diagnostic]) { for diagnostic in other { add(diagnostic) } }
+
+    mutating func add(contentsOf other: DiagnosticLog) {
+        for diagnostic in other.kept { add(diagnostic) }
+        count += other.count - other.kept.count
+    }
+
+    mutating func add(contentsOf failure: BuildFailed) {
+        add(contentsOf: failure.diagnostics)
+        count += failure.total - failure.diagnostics.count
+    }
 
     var isEmpty: Bool { all.isEmpty }
 

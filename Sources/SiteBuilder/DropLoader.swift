@@ -18,7 +18,7 @@ enum DropLoader {
 
     struct Result: Sendable {
         var loaded: Loaded?
-        var diagnostics: [Diagnostic]
+        var diagnostics: DiagnosticLog
         /// The content-cache key of the file, when it could be read.
         var cacheKey: String?
         var fromCache = false
@@ -47,10 +47,10 @@ enum DropLoader {
         let key = ContentCache.key(path: path, rootPath: rootPath, digest: digest)
         if let stamp { cache?.saw(path: path, stamp: stamp, key: key) }
         if let hit = cached(key) { return hit }
-        guard let file = SourceFile.parse(data, path: path, log: &log) else { return Result(loaded: nil, diagnostics: log.all) }
+        guard let file = SourceFile.parse(data, path: path, log: &log) else { return Result(loaded: nil, diagnostics: log) }
         var loaded = parse(file, root: root, now: now, config: config, log: &log)
         loaded?.drop.source = key
-        return Result(loaded: log.isEmpty ? loaded : nil, diagnostics: log.all, cacheKey: key)
+        return Result(loaded: log.isEmpty ? loaded : nil, diagnostics: log, cacheKey: key)
     }
 
     static func defaultSlug(for path: String) -> String {
@@ -150,7 +150,8 @@ enum DropLoader {
         }
 
         var tags: [String] = []
-        for tag in fields.stringList("tags", log: &log) {
+        let tagItems = (fields.node("tags").map { $0.sequence.map { Array($0) } ?? [$0] } ?? []).filter { $0.scalar != nil }
+        for (index, tag) in fields.stringList("tags", log: &log).enumerated() {
             let slug = slugify(tag)
             if slug.isEmpty {
                 log.add(fields.diagnostic("tags", "tag \"\(tag)\" has no letters or digits"))
@@ -164,6 +165,10 @@ enum DropLoader {
             buyURL = url
         }
 
+            } else if slug.utf8.count > Site.maxNameBytes {
+                // The tag's page is the folder tags/<slug>/: a name the file system must take.
+                let node = index < tagItems.count ? tagItems[index] : nil
+                log.add(fields.diagnostic(node.map { _ in "tags[\(index)]" } ?? "tags", Site.nameTooLong("the tag's page name", slug), at: node))
         var hero: HeroRequest?
         var heroAlt = ""
         if let heroFields = fields.fields("hero", log: &log) {
@@ -206,7 +211,7 @@ enum DropLoader {
     static func isSlug(_ text: String) -> Bool {
         // On bytes: every drop's slug is checked on every build.
         let bytes = text.utf8, dash = UInt8(ascii: "-")
-        guard !bytes.isEmpty, bytes.count <= 100, bytes.first != dash, bytes.last != dash else { return false }
+        guard !bytes.isEmpty, bytes.count <= Site.maxNameBytes, bytes.first != dash, bytes.last != dash else { return false }
         var previous: UInt8 = 0
         for byte in bytes {
             guard (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)

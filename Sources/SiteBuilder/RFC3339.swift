@@ -3,6 +3,13 @@ import Foundation
 /// RFC 3339 times with a mandatory offset (`Z` or `±HH:MM`). Hand-parsed: it is on the hot
 /// path of large sites and must not depend on the machine's locale.
 public enum RFC3339 {
+    /// Seconds since 1970 of 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the instants RFC 3339
+    /// can write in UTC. A clock outside them (`--now`, `SOURCE_DATE_EPOCH`) is refused.
+    public static let secondsRange: ClosedRange<Int> = -62_167_219_200...253_402_300_799
+
+    /// `secondsRange` as text, for messages.
+    public static let rangeText = "0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z"
+
     public static func parse(_ text: String) -> Date? {
         let bytes = Array(text.utf8)
         var index = 0

@@ -143,7 +143,7 @@ public enum Renderer {
                 return chunk.map(makeExtra)
             }
         }
-        var diagnostics: [Diagnostic] = []
+        var diagnostics = DiagnosticLog()
         var fingerprints = PageFingerprints()
         var reused: Set<String> = []
         for result in results.joined() {
@@ -159,10 +159,10 @@ public enum Renderer {
             case .none:
                 continue
             case .failed(let diagnostic):
-                diagnostics.append(diagnostic)
+                diagnostics.add(diagnostic)
             }
         }
-        if !diagnostics.isEmpty { throw BuildFailed(diagnostics) }
+        try diagnostics.throwIfAny()
         let pagesReused = outputPaths.count(where: reused.contains)
         return Rendered(tree: tree, pages: pages.count, pagesRendered: pages.count - pagesReused, fingerprints: fingerprints, reused: reused,
                         renderer: renderer)

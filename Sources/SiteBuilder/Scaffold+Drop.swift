@@ -15,9 +15,9 @@ extension Scaffold {
     public static func newDrop(title: String, creator: String?, siteRoot: URL, now: Date) throws -> NewDrop {
         let root = siteRoot.standardizedFileURL
         var log = DiagnosticLog()
-        guard let config = SiteConfig.load(root: root, log: &log) else { throw BuildFailed(log.all) }
+        guard let config = SiteConfig.load(root: root, log: &log) else { throw BuildFailed(log) }
+        if let problem = titleProblem(title) { throw Refused(description: problem) }
         let slug = slugify(title)
-        guard !slug.isEmpty else { throw Refused(description: "the title \"\(title)\" has no letters or digits to make a file name from") }
         let path = "content/drops/\(slug).md"
         let manager = FileManager.default
         for existing in [path, "content/drops/\(slug)/index.md"] where manager.fileExists(atPath: root.appendingPathComponent(existing).path) {

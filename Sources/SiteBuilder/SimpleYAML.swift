@@ -6,9 +6,13 @@ import Yams
 /// and blank lines. Scalars carry the same string, style, tag and mark as Yams gives them.
 ///
 /// Anything else (anchors, tags, block scalars, flow mappings, multi-line scalars, escapes, tabs,
-/// duplicate keys, merge keys, odd indentation, ...) makes `compose` return nil, and the caller
-/// asks Yams: errors and unusual YAML behave exactly as before. `SimpleYAMLTests` checks the
-/// trees against Yams.
+/// duplicate keys, merge keys, odd indentation, collections nested more than `maxDepth` deep,
+/// ...) makes `compose` return nil, and the caller asks Yams: errors and unusual YAML behave
+/// exactly as before, libyaml's nesting limit included. `SimpleYAMLTests` checks the trees
+/// against Yams.
+///
+/// Work is linear in the document: every line is read a bounded number of times, and marks on
+/// one line are counted on from the previous mark (a flow list of 50,000 items on one line).
 struct SimpleYAML {
     /// A line with something other than spaces and a comment on it.
     private struct Line {
@@ -24,6 +28,14 @@ struct SimpleYAML {
     private let resolver: Resolver
     private var lines: [Line] = []
     private var current = 0
+    /// Collections open around the one being read: the recursion is never deeper than this.
+    private var depth = 0
+    /// The last mark made: the next one on the same line counts columns from there.
+    private var lastMark = (lineStart: -1, index: 0, column: 0)
+
+    /// Deeper documents are left to Yams, whose libyaml refuses more than 1,000 levels with
+    /// its own error; real front matter nests two or three.
+    static let maxDepth = 64
 
     private init(bytes: UnsafeBufferPointer<UInt8>, resolver: Resolver) {
         self.bytes = bytes
@@ -88,6 +100,9 @@ struct SimpleYAML {
     /// A block mapping whose keys sit at `indent`; its first key starts at byte `firstKey` of the
     /// current line (after `- ` for a mapping in a list).
     private mutating func mapping(indent: Int, firstKey: Int) -> Node? {
+        guard depth < Self.maxDepth else { return nil }
+        depth += 1
+        defer { depth -= 1 }
         let mark = self.mark(lines[current], firstKey)
         var pairs: [(Node, Node)] = []
         var seen = Set<String>()
@@ -137,6 +152,9 @@ struct SimpleYAML {
     /// A block sequence whose `-` sit at `indent`. An indentless one (`key:` then `- a` at the
     /// key's own indentation) ends at the next key; any other must end with less indentation.
     private mutating func sequence(indent: Int, indentless: Bool) -> Node? {
+        guard depth < Self.maxDepth else { return nil }
+        depth += 1
+        defer { depth -= 1 }
         let mark = self.mark(lines[current], lines[current].start)
         var items: [Node] = []
         while current < lines.count, lines[current].indent == indent {
@@ -172,7 +190,7 @@ struct SimpleYAML {
 
     /// A plain key ending in `: ` or `:` at the end of the line, and the colon's offset; nil when
     /// the line holds no such key, or the key is not a plain scalar the subset knows.
-    private func plainKey(_ line: Line, from start: Int) -> (Node.Scalar, Int)? {
+    private mutating func plainKey(_ line: Line, from start: Int) -> (Node.Scalar, Int)? {
         guard start < line.end, !Self.isIndicator(bytes[start]) else { return nil }
         var index = start
         while index < line.end {
@@ -192,7 +210,7 @@ struct SimpleYAML {
     }
 
     /// A plain or quoted scalar that fills the rest of the line, up to an optional comment.
-    private func scalar(_ line: Line, from start: Int) -> Node? {
+    private mutating func scalar(_ line: Line, from start: Int) -> Node? {
         let byte = bytes[start]
         if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") {
             guard let (scalar, end) = quoted(line, from: start), restIsComment(line, from: end) else { return nil }
@@ -216,7 +234,7 @@ struct SimpleYAML {
 
     /// A quoted scalar closed on its own line, without escapes other than `''` in single quotes;
     /// returns the offset after the closing quote.
-    private func quoted(_ line: Line, from start: Int) -> (Node.Scalar, Int)? {
+    private mutating func quoted(_ line: Line, from start: Int) -> (Node.Scalar, Int)? {
         let quote = bytes[start]
         var index = start + 1
         var text: [UInt8] = []
@@ -238,7 +256,7 @@ struct SimpleYAML {
     }
 
     /// `[a, b, "c"]` on one line, up to an optional comment.
-    private func flowSequence(_ line: Line, from start: Int) -> Node? {
+    private mutating func flowSequence(_ line: Line, from start: Int) -> Node? {
         var items: [Node] = []
         var index = skipSpaces(start + 1, line)
         if index < line.end && bytes[index] == UInt8(ascii: "]") {
@@ -309,10 +327,16 @@ struct SimpleYAML {
         String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
     }
 
-    /// Yams' mark of a byte: its line, and its column counted in Unicode scalars from 1.
-    private func mark(_ line: Line, _ index: Int) -> Mark {
-        var column = line.indent + 1
-        for byte in bytes[line.start..<index] where byte & 0xC0 != 0x80 { column += 1 }
+    /// Yams' mark of a byte: its line, and its column counted in Unicode scalars from 1. Marks
+    /// on a line come left to right, so each counts on from the one before.
+    private mutating func mark(_ line: Line, _ index: Int) -> Mark {
+        var from = line.start, column = line.indent + 1
+        if lastMark.lineStart == line.start && lastMark.index <= index {
+            from = lastMark.index
+            column = lastMark.column
+        }
+        for byte in bytes[from..<index] where byte & 0xC0 != 0x80 { column += 1 }
+        lastMark = (line.start, index, column)
         return Self.makeMark(line: line.number, column: column)
     }
 

@@ -19,7 +19,7 @@ extension Site {
                             cache: ContentCache? = nil) async throws(BuildFailed) -> (Site, [MediaJob]) {
         let root = root.standardizedFileURL
         var log = DiagnosticLog()
-        guard let config = SiteConfig.load(root: root, log: &log) else { throw BuildFailed(log.all) }
+        guard let config = SiteConfig.load(root: root, log: &log) else { throw BuildFailed(log) }
         let files = ContentFiles.list(root: root)
         let media = media ?? MediaPipeline(siteRoot: root, options: config.media)
 
@@ -90,7 +90,7 @@ extension Site {
                 }
                 jobs += itemJobs
             case .failure(let failure):
-                log.add(contentsOf: failure.diagnostics)
+                log.add(contentsOf: failure)
             }
         }
         let avatars = !planMedia ? [] : await concurrentMap(avatarRequests) { index, request, alt in
@@ -130,7 +130,7 @@ extension Site {
 
     private static func loadCreator(_ file: SourceFile, root: URL, log: inout DiagnosticLog) -> (Creator, StillRequest?)? {
         let fields = file.frontMatter
-        let before = log.all.count
+        let before = log.count
         fields.checkKeys(known: creatorKeys, required: ["name"], log: &log)
         let name = fields.nonEmptyString("name", log: &log) ?? ""
         var links: [Creator.Link] = []
@@ -161,7 +161,7 @@ extension Site {
                 avatar = StillRequest(source: source, image: url)
             }
         }
-        guard log.all.count == before else { return nil }
+        guard log.count == before else { return nil }
         let bio = Markdown.htmlAndSummary(file.body)
         let creator = Creator(id: id(of: file.path), file: file.path, name: name, location: fields.string("location", log: &log),
                               links: links, badges: fields.stringList("badges", log: &log), avatar: nil,
@@ -171,7 +171,7 @@ extension Site {
 
     private static func loadBadge(_ file: SourceFile, log: inout DiagnosticLog) -> Badge? {
         let fields = file.frontMatter
-        let before = log.all.count
+        let before = log.count
         fields.checkKeys(known: badgeKeys, required: ["name", "for", "criteria"], log: &log)
         let name = fields.nonEmptyString("name", log: &log) ?? ""
         let audienceText = fields.string("for", log: &log) ?? ""
@@ -188,7 +188,7 @@ extension Site {
                 log.add(fields.diagnostic("holders", "a badge lists `holders` or computes them with `rule`, not both"))
             }
         }
-        guard log.all.count == before, let audience else { return nil }
+        guard log.count == before, let audience else { return nil }
         var badge = Badge(id: id(of: file.path), file: file.path, name: name, audience: audience,
                           icon: fields.string("icon", log: &log), criteria: criteria, holders: holders.sorted(), rule: rule,
                           bodyHTML: Markdown.html(file.body))
@@ -218,7 +218,7 @@ extension Site {
 
     private static func loadEvent(_ file: SourceFile, log: inout DiagnosticLog) -> Event? {
         let fields = file.frontMatter
-        let before = log.all.count
+        let before = log.count
         fields.checkKeys(known: eventKeys, required: ["title", "location", "starts", "ends"], log: &log)
         let title = fields.nonEmptyString("title", log: &log) ?? ""
         let location = fields.nonEmptyString("location", log: &log) ?? ""
@@ -227,7 +227,7 @@ extension Site {
             log.add(fields.diagnostic("ends", "must be after starts (\(RFC3339.format(starts)))"))
         }
         let drops = fields.stringList("drops", log: &log)
-        guard log.all.count == before, let starts, let ends else { return nil }
+        guard log.count == before, let starts, let ends else { return nil }
         let body = Markdown.htmlAndSummary(file.body)
         return Event(id: id(of: file.path), file: file.path, title: title, location: location,
                      address: fields.string("address", log: &log), starts: starts, ends: ends, drops: drops,
@@ -236,12 +236,12 @@ extension Site {
 
     private static func loadPolicy(_ file: SourceFile, log: inout DiagnosticLog) -> Policy? {
         let fields = file.frontMatter
-        let before = log.all.count
+        let before = log.count
         fields.checkKeys(known: policyKeys, required: ["title", "dispute_response_hours"], log: &log)
         let title = fields.nonEmptyString("title", log: &log) ?? ""
         let hours = fields.int("dispute_response_hours", min: 1, log: &log)
         let refundDays = fields.int("refund_days", min: 0, log: &log)
-        guard log.all.count == before, let hours else { return nil }
+        guard log.count == before, let hours else { return nil }
         return Policy(id: id(of: file.path), file: file.path, title: title, summary: fields.string("summary", log: &log),
                       refundDays: refundDays, disputeResponseHours: hours, bodyHTML: Markdown.html(file.body))
     }

@@ -85,7 +85,7 @@ public enum SiteCheck {
         progress?(.stage("Checking links and budgets"))
         var log = DiagnosticLog()
         // The build already validated dropgen.yaml, budgets included, so this cannot fail now.
-        guard let config = SiteConfig.load(root: siteRoot.standardizedFileURL, log: &log) else { throw BuildFailed(log.all) }
+        guard let config = SiteConfig.load(root: siteRoot.standardizedFileURL, log: &log) else { throw BuildFailed(log) }
         return (build, try check(folder: output, budgets: config.budgets))
     }
 }

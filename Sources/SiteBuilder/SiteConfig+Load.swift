@@ -22,7 +22,7 @@ extension SiteConfig {
             if root == nil { log.add(Diagnostic(file: file, line: 1, message: "is empty; it needs at least `title` and `base_url`")) }
             return nil
         }
-        let before = log.all.count
+        let before = log.count
         fields.checkKeys(known: knownKeys, required: ["title", "base_url"], log: &log)
         let title = fields.nonEmptyString("title", log: &log) ?? ""
         let description = fields.string("description", log: &log) ?? ""
@@ -59,7 +59,7 @@ extension SiteConfig {
         let archiveAfterDays = fields.int("archive_after_days", min: 0, log: &log) ?? 30
         let budgets = Budgets.load(fields.fields("budgets", log: &log), log: &log)
 
-        guard log.all.count == before, let timeZone else { return nil }
+        guard log.count == before, let timeZone else { return nil }
         return SiteConfig(title: title, description: description, baseURL: baseURL, currency: currency, timeZone: timeZone,
                           locale: fields.string("locale", log: &log) ?? "en", cadence: cadence, media: media,
                           archiveAfterDays: archiveAfterDays, budgets: budgets)

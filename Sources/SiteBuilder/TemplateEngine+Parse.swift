@@ -8,6 +8,11 @@ struct TemplateParser {
     private var position = 0
     /// Where the tag being parsed starts (its open delimiter).
     private var tagStart = 0
+    /// Sections, blocks and parents open around the current position.
+    private var depth = 0
+    /// Every `{{> name}}` and `{{< name}}` tag, with the position of its open delimiter: the
+    /// library checks that no partial includes itself.
+    private(set) var partials: [(name: String, position: Int)] = []
 
     init(_ source: String) {
         self.chars = Array(source)
@@ -91,6 +96,13 @@ struct TemplateParser {
     // MARK: - Sections
 
     private mutating func parse(_ initial: State) throws(TemplateSyntaxError) -> Template {
+        // Each section is parsed (and rendered) one call deeper.
+        guard depth < TemplateLibrary.maxDepth else {
+            throw TemplateSyntaxError(position: tagStart,
+                                      message: "sections, blocks and parents are nested more than \(TemplateLibrary.maxDepth) deep")
+        }
+        depth += 1
+        defer { depth -= 1 }
         var tokens: [TemplateToken] = []
         var state = initial
         var whiteSpaceBefore = ""
@@ -205,6 +217,7 @@ struct TemplateParser {
                     throw TemplateSyntaxError(position: position, message: "dynamic partial names (`\(tag(">*name", state))`) are not supported")
                 }
                 let name = try parsePartialName(state)
+                partials.append((name, tagStart))
                 if !whiteSpaceBefore.isEmpty { tokens.append(.text(Array(whiteSpaceBefore.utf8))) }
                 if isStandalone(state) {
                     setNewLine = true
@@ -223,6 +236,7 @@ struct TemplateParser {
                 if name.first == "*" {
                     throw TemplateSyntaxError(position: opening, message: "dynamic parent names (`\(tag("<*name", state))`) are not supported")
                 }
+                partials.append((name, opening))
                 if !whiteSpaceBefore.isEmpty { tokens.append(.text(Array(whiteSpaceBefore.utf8))) }
                 if isStandalone(state) {
                     setNewLine = true

@@ -16,6 +16,10 @@ let mergeOnly = Resolver.basic.appending(.merge)
 /// and every node's tag holds one: made once here, and only ever read.
 nonisolated(unsafe) let sharedConstructor = Constructor.default
 
+/// libyaml's limit on nested collections (its `MAX_NESTING_LEVEL`, which counts block and flow
+/// levels a little differently); deeper YAML is an error.
+let yamlMaxDepth = 1000
+
 /// Parses a YAML document into a node tree that keeps line and column marks.
 func composeYAML(_ text: String, source: YAMLSource) throws(Diagnostic) -> Node? {
     // Plain front matter is read without libyaml; anything else, errors included, goes to Yams.
@@ -27,7 +31,9 @@ func composeYAML(_ text: String, source: YAMLSource) throws(Diagnostic) -> Node?
         case .scanner(let context, let problem, let mark, _),
              .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
-            let detail = [context.map { "\($0.text)" }, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
+            var detail = [context.map { "\($0.text)" }, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
+            // libyaml's own words name its C function; the limit is what a creator can act on.
+            if problem.hasPrefix("Maximum nesting level reached") { detail = "lists and mappings nested too deep (the limit is about \(yamlMaxDepth) levels)" }
             throw Diagnostic(file: source.file, line: mark.line + source.lineOffset, column: mark.column,
                              message: "invalid YAML: \(detail)")
         default:

@@ -23,6 +23,11 @@ struct NewDrop: AsyncParsableCommand {
     @OptionGroup var siteOptions: SiteOptions
     @OptionGroup var clock: ClockOptions
 
+    func validate() throws {
+        // The title is an argument: a title that cannot name a file is a usage error.
+        if let problem = Scaffold.titleProblem(title) { throw ValidationError("title: \(problem)") }
+    }
+
     func run() async throws {
         let drop = try await runReportingErrors(Terminal(quiet: true)) {
             try Scaffold.newDrop(title: title, creator: creator, siteRoot: siteOptions.root, now: clock.date)

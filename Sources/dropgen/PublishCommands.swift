@@ -19,8 +19,8 @@ struct PublishTargetOptions: ParsableArguments {
     var siteURL: URL { siteOptions.root }
 
     func validate() throws {
-        if let now, RFC3339.parse(now) == nil {
-            throw ValidationError("--now \(now): expected an RFC 3339 time with an offset, such as 2026-11-29T01:30:00Z")
+        if let now {
+            _ = try parseNow(now, example: "2026-11-29T01:30:00Z")
         }
     }
 

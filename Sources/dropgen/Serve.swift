@@ -32,8 +32,8 @@ struct Serve: AsyncParsableCommand {
     var host: String = "127.0.0.1"
 
     func validate() throws {
-        if let now, RFC3339.parse(now) == nil {
-            throw ValidationError("--now \(now): expected an RFC 3339 time with an offset, such as 2026-12-04T18:00:00+01:00")
+        if let now {
+            _ = try parseNow(now)
         }
         guard (0...65535).contains(port) else { throw ValidationError("--port \(port): expected 0…65535") }
     }
@@ -56,7 +56,7 @@ struct Serve: AsyncParsableCommand {
                     say("  " + stages.map { "\($0.stage.lowercased()) \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: ", "))
                 }
             case .failed(let failure):
-                printError(failure.diagnostics.map(\.description).joined(separator: "\n")
+                printError(failure.listing
                            + "\nThe build failed; the browser shows these errors until they are fixed.")
             case .internalError(let message):
                 printError("error: \(message)")

@@ -103,8 +103,6 @@ import Testing
              partials: ["p": "a\n{{e}}{{missing}}b\n{{#missing}}m{{/missing}}\nc {{e}}\n{{e}}\n"]),
         Case("partial not standalone", "a {{>p}} b\n  {{>p}} c\n", partials: ["p": "1\n2\n"]),
         Case("partial with context", "{{#person}}{{>p}}{{/person}}{{>p}}", ["name": "root", "person": ["name": "Ada"]], partials: ["p": "<{{name}}>"]),
-        Case("recursive partial", "{{>node}}", ["name": "r", "kids": [["name": "a", "kids": [["name": "a1", "kids": []]]], ["name": "b", "kids": false]]],
-             partials: ["node": "{{name}}{{#kids}}({{>node}}){{/kids}}"]),
         Case("partial inside a list", "<ul>\n{{#people}}\n  {{> card}}\n{{/people}}\n</ul>\n", people,
              partials: ["card": "<li>\n  {{name}}\n  {{#city}}<i>{{.}}</i>{{/city}}\n</li>\n"]),
         // Inheritance

@@ -1,0 +1,193 @@
+import Foundation
+import Testing
+import Yams
+@testable import SiteBuilder
+
+/// Inputs built to crash, flood or stall the loader and the template engine: each is refused
+/// with one clear error (or handled in linear time), never a stack overflow.
+@Suite struct LimitsTests {
+    // MARK: - YAML nesting
+
+    /// `n` block mappings inside each other: `k0:` / ` k1:` / `  k2:` …
+    static func nestedMappings(_ n: Int) -> String {
+        (0..<n).map { String(repeating: " ", count: $0) + "k\($0):" }.joined(separator: "\n") + "\n"
+    }
+
+    static let tooDeep = "invalid YAML: lists and mappings nested too deep (the limit is about 1000 levels)"
+
+    static func composed(_ yaml: String) -> Result<Node?, Diagnostic> {
+        Result { () throws(Diagnostic) in try composeYAML(yaml, source: YAMLSource(file: "x.md", lineOffset: 1)) }
+    }
+
+    /// The fast path reads shallow documents itself, leaves deeper ones to Yams, and libyaml
+    /// refuses from 1,000 block levels on: the same answer either way, and no deep recursion.
+    @Test(arguments: [(2, true), (SimpleYAML.maxDepth, true), (SimpleYAML.maxDepth + 1, false), (999, false)])
+    func nestingWithinTheLimitLoads(depth: Int, fast: Bool) throws {
+        let yaml = Self.nestedMappings(depth)
+        #expect((SimpleYAML.compose(yaml, resolver: mergeOnly) != nil) == fast)
+        if fast { #expect(SimpleYAMLCheck.compare(yaml)) }
+        var node = try #require(try Self.composed(yaml).get())
+        var levels = 0
+        while let mapping = node.mapping {
+            levels += 1
+            node = mapping.first!.value
+        }
+        #expect(levels == depth)
+    }
+
+    static let deepDocuments: [(String, String)] = [
+        ("1,000 block mappings", nestedMappings(1000)),
+        ("4,000 block mappings", nestedMappings(4000)),
+        ("100,000 flow lists", "k: " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "\n"),
+        ("100,000 flow mappings", "k: " + String(repeating: "{a: ", count: 100_000) + String(repeating: "}", count: 100_000) + "\n"),
+        ("2,000 block lists", "k:\n" + (0..<2000).map { String(repeating: " ", count: $0) + "-" }.joined(separator: "\n") + " x\n"),
+    ]
+
+    @Test(arguments: deepDocuments)
+    func nestingPastTheLimitIsAnError(label: String, yaml: String) {
+        #expect(SimpleYAML.compose(yaml, resolver: mergeOnly) == nil)
+        guard case .failure(let diagnostic) = Self.composed(yaml) else {
+            Issue.record("\(label): loaded")
+            return
+        }
+        #expect(diagnostic.message == Self.tooDeep, "\(label)")
+    }
+
+    /// 4,000 indented levels of front matter used to overflow the stack and kill `serve`.
+    @Test func deepFrontMatterFailsTheBuild() async throws {
+        let deep = "deep:\n" + (1..<4000).map { String(repeating: " ", count: $0) + "k\($0):" }.joined(separator: "\n")
+        let site = try Fixture.site(["content/drops/mugs.md": Fixture.drop(deep)])
+        let errors = try await site.errors()
+        #expect(errors == ["content/drops/mugs.md:1013:1000: \(Self.tooDeep)"], "\(errors)")
+    }
+
+    // MARK: - Linear time
+
+    /// Marks on one long line count on from the previous one: 50,000 items would take minutes
+    /// when each mark counted from the start of the line, and take milliseconds now.
+    @Test(.timeLimit(.minutes(1)), arguments: ["plain", "quoted"])
+    func longFlowListOnOneLine(style: String) throws {
+        let items = (0..<50_000).map { style == "plain" ? "tag-\($0)" : "'tag \($0)'" }
+        let yaml = "title: Many\ntags: [" + items.joined(separator: ", ") + "]\n"
+        #expect(SimpleYAMLCheck.compare(yaml))
+        let node = try #require(SimpleYAML.compose(yaml, resolver: mergeOnly))
+        let tags = try #require(node.mapping?["tags"]?.sequence)
+        #expect(tags.count == 50_000)
+        let lastColumn = "tags: [".count + items.dropLast().reduce(0) { $0 + $1.count + 2 } + 1
+        #expect(tags[49_999].mark?.column == lastColumn)
+    }
+
+    // MARK: - Error floods
+
+    /// One mapping with 100 unknown keys, aliased into 20 images: 20 × (100 + 2 missing keys)
+    /// diagnostics. A million of them (1,000 × 1,000) took over 4 GB when all were kept.
+    @Test func aliasedMistakesArePrintedUpToTheCap() async throws {
+        let keys = (0..<100).map { "k\(String(format: "%03d", $0)): 0" }.joined(separator: ", ")
+        let images = "images: [&w {\(keys)}" + String(repeating: ", *w", count: 19) + "]"
+        let site = try Fixture.site(["content/drops/mugs.md": Fixture.drop(images)])
+        do {
+            try await site.build()
+            Issue.record("the build succeeded")
+        } catch let failure as BuildFailed {
+            #expect(failure.total == 2040)
+            #expect(failure.diagnostics.count == DiagnosticLog.limit)
+            let lines = failure.description.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            #expect(lines.count == 102)
+            #expect(lines[0] == "content/drops/mugs.md:14: images[0].alt: required key is missing")
+            #expect(lines[1] == "content/drops/mugs.md:14: images[0].src: required key is missing")
+            #expect(lines[40] == "content/drops/mugs.md:14:14: images[0].k000: unknown key")
+            #expect(lines[100] == "and 1940 more")
+            #expect(lines[101] == "2040 errors; nothing was written.")
+        }
+    }
+
+    /// The kept diagnostics are the first ones by file, line and column, whatever the order
+    /// they were found in; the count is every one.
+    @Test func theLogKeepsTheFirstHundred() {
+        var log = DiagnosticLog()
+        let all = (0..<1000).map { Diagnostic(file: "content/drops/d\(String(format: "%04d", $0)).md", line: 1, message: "bad") }
+        for diagnostic in all.shuffled() { log.add(diagnostic) }
+        #expect(log.count == 1000)
+        #expect(log.all == Array(all.prefix(100)))
+        var merged = DiagnosticLog()
+        merged.add(contentsOf: log)
+        merged.add(contentsOf: BuildFailed(Array(all.prefix(150))))
+        #expect(merged.count == 1150)
+        #expect(BuildFailed(merged).listing.hasSuffix("\nand 1050 more"))
+        #expect(BuildFailed([all[0]]).description == "content/drops/d0000.md:1: bad\n1 error; nothing was written.")
+    }
+
+    // MARK: - Templates
+
+    static func templateErrors(_ sources: [String: String]) -> [String] {
+        do {
+            _ = try TemplateLibrary(sources)
+            return []
+        } catch {
+            return error.diagnostics.map(\.description)
+        }
+    }
+
+    @Test func partialsThatIncludeThemselvesAreRefused() {
+        #expect(Self.templateErrors(["a": "x {{> a}}"])
+            == ["templates/a.mustache:1:3: template error: partials include each other in a loop: a → a"])
+        #expect(Self.templateErrors(["a": "one\n  {{> b}}\n", "b": "{{#items}}{{>c}}{{/items}}", "c": "{{<a}}{{/a}}", "d": "{{>a}}"])
+            == ["templates/a.mustache:2:3: template error: partials include each other in a loop: a → b → c → a"])
+        // Each loop once, at its first template by name.
+        #expect(Self.templateErrors(["x": "{{>y}}", "y": "{{>x}}{{>z}}", "z": "{{>y}}"]) == [
+            "templates/x.mustache:1:1: template error: partials include each other in a loop: x → y → x",
+            "templates/y.mustache:1:7: template error: partials include each other in a loop: y → z → y",
+        ])
+        // Shared partials and missing ones are no loop.
+        #expect(Self.templateErrors(["a": "{{>b}}{{>c}}{{>missing}}", "b": "{{>d}}", "c": "{{>d}}", "d": "d"]) == [])
+    }
+
+    @Test func nestingPastTheLimitIsATemplateError() {
+        let limit = TemplateLibrary.maxDepth
+        func sections(_ n: Int) -> String { String(repeating: "{{#a}}", count: n) + String(repeating: "{{/a}}", count: n) }
+        #expect(Self.templateErrors(["a": sections(limit - 1)]) == [])
+        #expect(Self.templateErrors(["a": sections(limit)]) == [
+            "templates/a.mustache:1:\(1 + 6 * (limit - 1)): template error: sections, blocks and parents are nested more than \(limit) deep",
+        ])
+        #expect(Self.templateErrors(["a": String(repeating: "{{#a}}", count: 100_000)]).count == 1)
+        // 30 templates of four sections each, each including the next: 150 levels in all.
+        var chain: [String: String] = [:]
+        let names = (0..<30).map { String(format: "p%02d", $0) }
+        for (index, name) in names.enumerated() {
+            chain[name] = String(repeating: "{{#s}}", count: 4) + (index + 1 < names.count ? "{{>\(names[index + 1])}}" : "")
+                + String(repeating: "{{/s}}", count: 4)
+        }
+        #expect(Self.templateErrors(chain) == [
+            "templates/p00.mustache: template error: sections, blocks and partials nest more than \(limit) deep: "
+                + names.prefix(21).joined(separator: " → "),
+        ])
+    }
+
+    @Test func aLoopInTheSiteTemplatesFailsTheBuild() async throws {
+        let site = try Fixture.site(["templates/card.mustache": "<li>{{title}}</li>\n{{> footer}}\n", "templates/footer.mustache": "{{#x}}{{> card}}{{/x}}"])
+        #expect(try await site.errors() == ["templates/card.mustache:2:1: template error: partials include each other in a loop: card → footer → card"])
+    }
+
+    // MARK: - Names that become files
+
+    @Test func aTagTooLongForAFileNameIsAContentError() async throws {
+        let tag = String(repeating: "t", count: 300)
+        let site = try Fixture.site(["content/drops/mugs.md": Fixture.drop().replacingOccurrences(of: "tags: [ceramics]", with: "tags: [ceramics, \(tag)]")])
+        #expect(try await site.errors() == [
+            "content/drops/mugs.md:12:18: tags[1]: the tag's page name \"\(tag.prefix(40))…\" is 300 bytes long; a name of a page or file has at most 100",
+        ])
+        let fits = try Fixture.site(["content/drops/mugs.md": Fixture.drop().replacingOccurrences(
+            of: "tags: [ceramics]", with: "tags: [\(String(repeating: "t", count: 100))]")])
+        try await fits.build()
+    }
+
+    @Test func aTitleTooLongForAFileNameIsRefused() throws {
+        let site = try Fixture.site()
+        let title = String(repeating: "Long title ", count: 20)
+        #expect(throws: Scaffold.Refused.self) {
+            try Scaffold.newDrop(title: title, creator: nil, siteRoot: site.root, now: Fixture.now)
+        }
+        #expect(Scaffold.titleProblem(title) == "the slug (and file name content/drops/<slug>.md) made from the title \"long-title-long-title-long-title-long-ti…\" is 219 bytes long; a name of a page or file has at most 100; choose a shorter title")
+        #expect(Scaffold.titleProblem(String(repeating: "a", count: 100)) == nil)
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import Publisher
 
 /// iCalendar (RFC 5545) files: drop openings, pickup windows and events, with stable UIDs so
 /// calendar apps update entries instead of duplicating them.
@@ -28,7 +29,7 @@ enum ICS {
             }
             if let location = event.location { append("LOCATION:" + text(location), to: &output) }
             if let description = event.description { append("DESCRIPTION:" + text(description), to: &output) }
-            if let url = event.url { append("URL:" + url, to: &output) }
+            if let url = event.url { append("URL:" + LineSafe.percentEncoded(url), to: &output) }
             append("END:VEVENT", to: &output)
         }
         append("END:VCALENDAR", to: &output)
@@ -48,10 +49,11 @@ enum ICS {
     }
 
     /// TEXT escaping, on bytes (the escaped characters are ASCII, never part of a longer UTF-8
-    /// sequence): a line break, CRLF included, becomes `\n`.
+    /// sequence): a line break, CRLF included, becomes `\n`; other control characters but tab,
+    /// which TEXT cannot hold, are dropped.
     static func text(_ value: String) -> String {
         guard value.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: ",")
-            || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) else { return value }
+            || $0 < 0x20 || $0 == 0x7F }) else { return value }
         var escaped: [UInt8] = []
         escaped.reserveCapacity(value.utf8.count + 8)
         for byte in value.utf8 {
@@ -61,6 +63,7 @@ enum ICS {
                 escaped.append(byte)
             case UInt8(ascii: "\n"): escaped += "\\n".utf8
             case UInt8(ascii: "\r"): continue
+            case 0x00...0x08, 0x0B, 0x0C, 0x0E...0x1F, 0x7F: continue
             default: escaped.append(byte)
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Publisher
 
 /// One problem with the input, located as precisely as we know: file, line, column, key.
 public struct Diagnostic: Error, Sendable, Equatable, Hashable, CustomStringConvertible {
@@ -18,8 +19,11 @@ public struct Diagnostic: Error, Sendable, Equatable, Hashable, CustomStringConv
         self.message = message
     }
 
-    /// `content/drops/mug.md:7:3: price: must not be negative`
-    public var description: String {
+    /// `content/drops/mug.md:7:3: price: must not be negative`, on one line: control
+    /// characters from content (in a value quoted, or a file name) are shown as `\u{1B}`.
+    public var description: String { LineSafe.terminalEscaped(unescapedDescription) }
+
+    private var unescapedDescription: String {
         var text = file
         if let line {
             text += ":\(line)"
@@ -37,7 +41,10 @@ public struct Diagnostic: Error, Sendable, Equatable, Hashable, CustomStringConv
 /// Every problem a build found, reported together so a creator can fix them in one pass: the
 /// first `DiagnosticLog.limit` of them (by file, line and column), and how many there were.
 public struct BuildFailed: Error, Sendable, CustomStringConvertible {
+    /// Sorted, at most `DiagnosticLog.limit`.
     public var diagnostics: [Diagnostic]
+    /// Every diagnostic found, those left out of `diagnostics` included.
+    public var total: Int
 
     public init(_ diagnostics: [Diagnostic]) {
         var log = DiagnosticLog()
@@ -55,13 +62,10 @@ public struct BuildFailed: Error, Sendable, CustomStringConvertible {
         var lines = diagnostics.map(\.description)
         if total > diagnostics.count { lines.append("and \(total - diagnostics.count) more") }
         return lines.joined(separator: "\n")
-    /// Sorted, at most `DiagnosticLog.limit`.
     }
 
     public var description: String {
-        let count = diagnostics.count
-        return diagnostics.map(\.description).joined(separator: "\n")
-            + "\n\(count) error\(count == 1 ? "" : "s"); nothing was written."
+        listing + "\n\(total) error\(total == 1 ? "" : "s"); nothing was written."
     }
 }
 
@@ -105,10 +109,10 @@ struct DiagnosticLog: Sendable, ExpressibleByArrayLiteral {
         count += failure.total - failure.diagnostics.count
     }
 
-    var isEmpty: Bool { all.isEmpty }
+    var isEmpty: Bool { count == 0 }
 
     func throwIfAny() throws(BuildFailed) {
-        if !all.isEmpty { throw BuildFailed(all) }
+        if count > 0 { throw BuildFailed(self) }
     }
 }
 

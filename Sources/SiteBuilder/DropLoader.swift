@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import MediaPipeline
+import Publisher
 
 /// Reads one drop file into a `Drop`, with its media requests still to be planned.
 enum DropLoader {
@@ -89,11 +90,20 @@ enum DropLoader {
                     : Diagnostic(file: file.path, key: "slug", message: "the file name gives the slug \"\(slug)\"; rename the file or set `slug:` with lowercase letters, digits and dashes"))
         }
         var aliases: [String] = []
+        // Each alias's own line and column (`aliases[i]` in `lines`): an alias claiming a path the
+        // site already uses is found when every output is known, and named there.
+        var aliasMarks: [(line: Int, column: Int)?] = []
+        let aliasNodes = fields.node("aliases").map { node in node.sequence.map { Array($0) } ?? [node] } ?? []
+        let aliasItems = aliasNodes.filter { $0.scalar != nil }
         for (index, alias) in fields.stringList("aliases", log: &log).enumerated() {
-            if let normalized = normalizeAlias(alias) {
+            let node = index < aliasItems.count ? aliasItems[index] : nil
+            if let unsafe = LineSafe.firstUnsafe(in: alias) {
+                log.add(fields.diagnostic("aliases", "aliases[\(index)]: \(LineSafe.unsafeMessage(unsafe))", at: node))
+            } else if let normalized = normalizeAlias(alias) {
                 aliases.append(normalized)
+                aliasMarks.append(node?.mark.map { ($0.line + fields.source.lineOffset, $0.column) })
             } else {
-                log.add(fields.diagnostic("aliases", "aliases[\(index)]: expected a site path such as /old-name/, got \"\(alias)\""))
+                log.add(fields.diagnostic("aliases", "aliases[\(index)]: expected a site path such as /old-name/, got \"\(alias)\"", at: node))
             }
         }
 
@@ -125,7 +135,7 @@ enum DropLoader {
         if let access = fields.fields("early_access", log: &log) {
             access.checkKeys(known: ["opens", "badges", "buy_url"], required: ["opens", "badges"], log: &log)
             var accessURL: String?
-            if let url = access.string("buy_url", log: &log), Site.checkURL(url, key: access.keyPath("buy_url"), fields: fields, log: &log) {
+            if let url = access.string("buy_url", log: &log), Site.checkURL(url, key: access.keyPath("buy_url"), fields: fields, at: access.node("buy_url"), log: &log) {
                 accessURL = url
             }
             let badges = access.stringList("badges", log: &log)
@@ -155,20 +165,20 @@ enum DropLoader {
             let slug = slugify(tag)
             if slug.isEmpty {
                 log.add(fields.diagnostic("tags", "tag \"\(tag)\" has no letters or digits"))
+            } else if slug.utf8.count > Site.maxNameBytes {
+                // The tag's page is the folder tags/<slug>/: a name the file system must take.
+                let node = index < tagItems.count ? tagItems[index] : nil
+                log.add(fields.diagnostic(node.map { _ in "tags[\(index)]" } ?? "tags", Site.nameTooLong("the tag's page name", slug), at: node))
             } else if !tags.contains(slug) {
                 tags.append(slug)
             }
         }
 
         var buyURL: String?
-        if let url = fields.string("buy_url", log: &log), Site.checkURL(url, key: "buy_url", fields: fields, log: &log) {
+        if let url = fields.string("buy_url", log: &log), Site.checkURL(url, key: "buy_url", fields: fields, at: fields.node("buy_url"), log: &log) {
             buyURL = url
         }
 
-            } else if slug.utf8.count > Site.maxNameBytes {
-                // The tag's page is the folder tags/<slug>/: a name the file system must take.
-                let node = index < tagItems.count ? tagItems[index] : nil
-                log.add(fields.diagnostic(node.map { _ in "tags[\(index)]" } ?? "tags", Site.nameTooLong("the tag's page name", slug), at: node))
         var hero: HeroRequest?
         var heroAlt = ""
         if let heroFields = fields.fields("hero", log: &log) {
@@ -197,6 +207,12 @@ enum DropLoader {
 
         var lines: [String: Int] = [:]
         for key in fields.keys { lines[key] = fields.line(of: key) }
+        for (index, mark) in aliasMarks.enumerated() {
+            if let mark {
+                lines[Drop.aliasLineKey(index)] = mark.line
+                lines[Drop.aliasColumnKey(index)] = mark.column
+            }
+        }
         let body = Markdown.htmlAndSummary(file.body)
         var drop = Drop(file: file.path, slug: slug, title: title, creatorID: creator, aliases: aliases, price: price,
                         compareAt: compareAt, priceUntil: fields.timestamp("price_until", log: &log), edition: edition,
@@ -221,10 +237,12 @@ enum DropLoader {
         return true
     }
 
-    /// `/old/mug` → `/old/mug/`; refuses anything that is not a plain site path.
+    /// `/old/mug` → `/old/mug/`; refuses anything that is not a plain site path: no white space
+    /// or control character, and no hidden segment (`/.dropgen/` holds the build's own records).
     static func normalizeAlias(_ alias: String) -> String? {
         guard alias.hasPrefix("/"), !alias.hasPrefix("//"), !alias.contains(".."), !alias.contains("?"), !alias.contains("#"),
-              !alias.contains(" "), !alias.contains("\""), !alias.contains("<"), alias.count > 1 else { return nil }
+              LineSafe.firstUnsafe(in: alias) == nil, !alias.contains("\""), !alias.contains("<"), !alias.contains("\\"),
+              !alias.contains("/."), alias.count > 1 else { return nil }
         if alias.hasSuffix("/") || alias.hasSuffix(".html") { return alias }
         return alias + "/"
     }

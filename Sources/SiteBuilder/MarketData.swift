@@ -92,7 +92,13 @@ public struct MarketData: Sendable {
     }
 
     private static func table(_ file: String, columns: [String], root: URL, present: inout Set<String>, log: inout DiagnosticLog) -> CSVTable? {
-        guard let bytes = FileManager.default.contents(atPath: root.appendingPathComponent(file).path) else { return nil }
+        let path = root.appendingPathComponent(file).path
+        if SiteFolder(root: root).leaves(path) {
+            present.insert(file)
+            log.add(Diagnostic(file: file, message: SiteFolder.leavesMessage))
+            return nil
+        }
+        guard let bytes = FileManager.default.contents(atPath: path) else { return nil }
         // Present even when malformed: its own errors say what is wrong with it.
         present.insert(file)
         guard let text = decodeUTF8(bytes, path: file, log: &log) else { return nil }

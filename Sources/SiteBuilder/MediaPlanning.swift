@@ -1,5 +1,6 @@
 import Foundation
 import MediaPipeline
+import Publisher
 
 /// Media paths as creators write them: relative to the file that names them, never leaving
 /// the site folder (not by `..`, not by an absolute path, not through a symlink).
@@ -9,6 +10,7 @@ enum MediaPaths {
             log.add(Diagnostic(file: source.file, line: source.line, key: source.key, message: message))
             return nil
         }
+        if let unsafe = LineSafe.firstUnsafe(in: relative) { return fail(LineSafe.unsafeMessage(unsafe)) }
         if relative.hasPrefix("/") || relative.hasPrefix("~") || relative.contains("://") || relative.contains("\\") {
             return fail("must be a path relative to \(URL(fileURLWithPath: file).deletingLastPathComponent().relativePath)/, got \"\(relative)\"")
         }
@@ -17,9 +19,8 @@ enum MediaPaths {
         }
         let folder = root.appendingPathComponent(file).deletingLastPathComponent()
         let url = folder.appendingPathComponent(relative).standardizedFileURL
-        let sitePath = (try? root.resolvingSymlinksInPath().path) ?? root.path
         let resolved = url.resolvingSymlinksInPath().path
-        if !(resolved + "/").hasPrefix(sitePath + "/") {
+        if SiteFolder(root: root).leaves(url.path) {
             return fail("\"\(relative)\" leaves the site folder (through a symbolic link)")
         }
         var isDirectory: ObjCBool = false

@@ -156,7 +156,8 @@ public struct Drop: Sendable, Codable {
         public var bodyHTML: String
         public var summary: String
         public var state: DropState
-        /// Line of each top-level key in the file, for errors found after loading.
+        /// Line of each top-level key in the file, for errors found after loading; also line
+        /// and column of each alias (`Drop.aliasLineKey`, `Drop.aliasColumnKey`).
         var lines: [String: Int] = [:]
         /// The content-cache key of the file (a hash of its path and bytes): what the drop was read from.
         var source = ""
@@ -335,4 +336,15 @@ public struct StaticFile: Sendable {
     /// Published path, content-hashed for cacheable kinds.
     public var path: String
     public var data: Data
+}
+
+extension Drop {
+    static func aliasLineKey(_ index: Int) -> String { "aliases[\(index)]" }
+    static func aliasColumnKey(_ index: Int) -> String { "aliases[\(index)]:column" }
+
+    /// Where alias `index` is written: its own line and column when known, else the key's line.
+    func aliasLocation(_ index: Int) -> (line: Int?, column: Int?) {
+        if let line = self.lines[Self.aliasLineKey(index)] { return (line, self.lines[Self.aliasColumnKey(index)]) }
+        return (self.lines["aliases"], nil)
+    }
 }

@@ -29,7 +29,9 @@ public enum Renderer {
         let library = try TemplateLibrary(site.templates)
         var tree = OutputTree()
         var assets: [String: String] = [:]
-        for file in site.staticFiles {
+        // A site's own `static/_redirects` is merged into the generated one, after its rules.
+        let ownRedirects = site.staticFiles.first { $0.name == Contexts.redirectsFile }?.data
+        for file in site.staticFiles where file.name != Contexts.redirectsFile {
             tree.files[file.path] = file.data
             if file.path != file.name { assets["/" + file.name] = "/" + file.path }
         }
@@ -102,7 +104,7 @@ public enum Renderer {
             Extra(path: "drops.ics") { contexts.siteCalendar() },
             Extra(path: "feed.xml") { contexts.atomFeed() },
             Extra(path: "robots.txt") { contexts.robots },
-            Extra(path: "_redirects") { let redirects = contexts.redirects; return redirects.isEmpty ? nil : redirects },
+            Extra(path: Contexts.redirectsFile) { contexts.redirects(siteRules: ownRedirects) },
         ]
         var catalogs: [Extra] = []
         for creator in site.creators {
@@ -117,6 +119,13 @@ public enum Renderer {
                 contexts.dropCalendar(contexts.visible[position])
             }
         }
+
+        // Aliases may claim only paths no other output uses: checked against every output
+        // path, before anything is written.
+        var reserved = ReservedPaths(zip(pages, outputPaths).filter { if case .alias = $0.0 { false } else { true } }.map(\.1)
+            + (siteWide + catalogs + calendars).map(\.path) + site.staticFiles.flatMap { [$0.path, $0.name] })
+        let collisions = reserved.checkAliases(of: site)
+        if !collisions.isEmpty { throw BuildFailed(collisions) }
 
         // All of it in one pass over every core, the large outputs first: the site-wide ones each
         // as a task of its own, then the listings (each shows many drops), then the outputs that

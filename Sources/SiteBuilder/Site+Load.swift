@@ -1,5 +1,7 @@
 import Foundation
 import MediaPipeline
+import Publisher
+import Yams
 
 extension Site {
     static let dropKeys = ["title", "creator", "slug", "aliases", "price", "compare_at", "price_until", "edition", "remaining",
@@ -20,7 +22,20 @@ extension Site {
         let root = root.standardizedFileURL
         var log = DiagnosticLog()
         guard let config = SiteConfig.load(root: root, log: &log) else { throw BuildFailed(log) }
-        let files = ContentFiles.list(root: root)
+        var files = ContentFiles.list(root: root)
+        for path in files.leaving { log.add(Diagnostic(file: path, message: SiteFolder.leavesMessage)) }
+        // Makers, badges, policies and events take their URL from their file name.
+        func named(_ paths: [String]) -> [String] {
+            paths.filter { path in
+                guard let unsafe = LineSafe.firstUnsafe(in: id(of: path)) else { return true }
+                log.add(Diagnostic(file: path, message: "the file name \(LineSafe.unsafeMessage(unsafe)); rename the file"))
+                return false
+            }
+        }
+        files.creators = named(files.creators)
+        files.badges = named(files.badges)
+        files.policies = named(files.policies)
+        files.events = named(files.events)
         let media = media ?? MediaPipeline(siteRoot: root, options: config.media)
 
         // Many small chunks: the last one to finish holds up everything after loading.
@@ -139,13 +154,13 @@ extension Site {
                 for (index, item) in sequence.enumerated() {
                     let key = "links[\(index)]"
                     if let url = item.scalar?.string {
-                        if checkURL(url, key: key, fields: fields, log: &log) {
+                        if checkURL(url, key: key, fields: fields, at: item, log: &log) {
                             links.append(Creator.Link(label: URL(string: url)?.host ?? url, url: url))
                         }
                     } else if let map = YAMLFields.mapping(item, source: fields.source, path: fields.keyPath(key), log: &log) {
                         map.checkKeys(known: ["label", "url"], required: ["label", "url"], log: &log)
                         if let label = map.nonEmptyString("label", log: &log), let url = map.string("url", log: &log),
-                           checkURL(url, key: map.keyPath("url"), fields: fields, log: &log) {
+                           checkURL(url, key: map.keyPath("url"), fields: fields, at: map.node("url"), log: &log) {
                             links.append(Creator.Link(label: label, url: url))
                         }
                     }
@@ -246,12 +261,18 @@ extension Site {
                       refundDays: refundDays, disputeResponseHours: hours, bodyHTML: Markdown.html(file.body))
     }
 
-    static func checkURL(_ url: String, key: String, fields: YAMLFields, log: inout DiagnosticLog) -> Bool {
+    /// `node`, when given, is the value's own node: errors name its line and column.
+    static func checkURL(_ url: String, key: String, fields: YAMLFields, at node: Node? = nil, log: inout DiagnosticLog) -> Bool {
+        func fail(_ message: String) -> Bool {
+            let line = node?.mark.map { $0.line + fields.source.lineOffset }
+                ?? fields.line(of: String(key.prefix { $0 != "." && $0 != "[" })) ?? fields.line
+            log.add(Diagnostic(file: fields.source.file, line: line, column: node?.mark?.column, key: key, message: message))
+            return false
+        }
+        if let unsafe = LineSafe.firstUnsafe(in: url) { return fail(LineSafe.unsafeMessage(unsafe)) }
         let lower = url.lowercased()
         guard lower.hasPrefix("https://") || lower.hasPrefix("http://") || lower.hasPrefix("mailto:"), URL(string: url) != nil else {
-            log.add(Diagnostic(file: fields.source.file, line: fields.line(of: String(key.prefix { $0 != "." && $0 != "[" })) ?? fields.line, key: key,
-                               message: "expected an absolute https:// URL, got \"\(url)\""))
-            return false
+            return fail("expected an absolute https:// URL, got \"\(url)\"")
         }
         return true
     }
@@ -294,13 +315,8 @@ extension Site {
                 }
             }
         }
-        for drop in byFile {
-            for alias in drop.aliases where alias.hasPrefix("/drops/") && slugOwners[String(alias.dropFirst(7).prefix { $0 != "/" })] != nil
-                && alias.split(separator: "/").count == 2 {
-                log.add(Diagnostic(file: drop.file, line: drop.lines["aliases"], key: "aliases",
-                                   message: "`\(alias)` is the page of a live drop and cannot redirect"))
-            }
-        }
+        // An alias over a drop's page, or any other output, is refused where every output is
+        // known (`ReservedPaths`).
         for creator in creators {
             for badge in creator.badges {
                 guard let found = badges.first(where: { $0.id == badge }) else {
@@ -330,35 +346,63 @@ struct ContentFiles {
     var badges: [String] = []
     var policies: [String] = []
     var events: [String] = []
+    /// Folders and files that are symbolic links leaving the site: never read.
+    var leaving: [String] = []
 
     static func list(root: URL) -> ContentFiles {
         var files = ContentFiles()
-        files.drops = markdown(in: "content/drops", root: root, bundles: true)
-        files.creators = markdown(in: "content/creators", root: root, bundles: false)
-        files.badges = markdown(in: "content/badges", root: root, bundles: false)
-        files.policies = markdown(in: "content/policies", root: root, bundles: false)
-        files.events = markdown(in: "content/events", root: root, bundles: false)
+        let site = SiteFolder(root: root)
+        files.drops = markdown(in: "content/drops", root: root, bundles: true, site: site, leaving: &files.leaving)
+        files.creators = markdown(in: "content/creators", root: root, bundles: false, site: site, leaving: &files.leaving)
+        files.badges = markdown(in: "content/badges", root: root, bundles: false, site: site, leaving: &files.leaving)
+        files.policies = markdown(in: "content/policies", root: root, bundles: false, site: site, leaving: &files.leaving)
+        files.events = markdown(in: "content/events", root: root, bundles: false, site: site, leaving: &files.leaving)
+        files.leaving = Array(Set(files.leaving)).sorted()
         return files
     }
 
     /// `folder/*.md`, and with bundles also `folder/<slug>/index.md`.
     /// Listed with `readdir`, whose entry types spare a `stat` per file in folders of thousands.
-    static func markdown(in folder: String, root: URL, bundles: Bool) -> [String] {
+    /// The folder is resolved once; only entries that are links themselves are resolved again
+    /// (`SiteFolder`): those leaving the site go to `leaving`.
+    static func markdown(in folder: String, root: URL, bundles: Bool, site: SiteFolder, leaving: inout [String]) -> [String] {
         let directory = root.path + "/" + folder
         guard let handle = opendir(directory) else { return [] }
         defer { closedir(handle) }
+        // `content` or `content/drops` itself may be a link.
+        if site.leaves(directory) {
+            let parent = root.path + "/content"
+            leaving.append(site.leaves(parent) ? "content" : folder)
+            return []
+        }
         var paths: [String] = []
         while let entry = readdir(handle) {
             let name = entryName(entry)
             guard !name.hasPrefix("."), !name.hasPrefix("_") else { continue }
             var type = entry.pointee.d_type
+            let full = directory + "/" + name
             if type == UInt8(DT_UNKNOWN) || type == UInt8(DT_LNK) {
                 var status = stat()
-                guard stat(directory + "/" + name, &status) == 0 else { continue }
+                guard stat(full, &status) == 0 else { continue }
                 type = (status.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : UInt8(DT_REG)
+                // A linked Markdown file or bundle that leaves the site is refused; any other
+                // link (media beside a drop) is the media's business.
+                if type == UInt8(DT_DIR) ? bundles : name.hasSuffix(".md"),
+                   entry.pointee.d_type == UInt8(DT_LNK) || SiteFolder.isLink(full), site.leaves(full) {
+                    leaving.append("\(folder)/\(name)")
+                    continue
+                }
             }
             if type == UInt8(DT_DIR) {
-                if bundles, access(directory + "/" + name + "/index.md", F_OK) == 0 { paths.append("\(folder)/\(name)/index.md") }
+                guard bundles else { continue }
+                let index = full + "/index.md"
+                var status = stat()
+                guard lstat(index, &status) == 0 else { continue }
+                if (status.st_mode & S_IFMT) == S_IFLNK, site.leaves(index) {
+                    leaving.append("\(folder)/\(name)/index.md")
+                } else if access(index, F_OK) == 0 {
+                    paths.append("\(folder)/\(name)/index.md")
+                }
             } else if name.hasSuffix(".md") {
                 paths.append("\(folder)/\(name)")
             }

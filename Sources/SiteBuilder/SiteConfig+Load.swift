@@ -1,5 +1,6 @@
 import Foundation
 import MediaPipeline
+import Publisher
 import Yams
 
 extension SiteConfig {
@@ -10,6 +11,10 @@ extension SiteConfig {
 
     /// Reads `dropgen.yaml`. `publish:` belongs to the Publisher and is only checked there.
     static func load(root: URL, log: inout DiagnosticLog) -> SiteConfig? {
+        if SiteFolder(root: root).leaves(root.appendingPathComponent(file).path) {
+            log.add(Diagnostic(file: file, message: SiteFolder.leavesMessage))
+            return nil
+        }
         guard let data = FileManager.default.contents(atPath: root.appendingPathComponent(file).path) else {
             log.add(Diagnostic(file: file, message: "not found: every site needs a \(file) at its root (`dropgen init` writes one)"))
             return nil
@@ -29,7 +34,9 @@ extension SiteConfig {
 
         var baseURL = fields.string("base_url", log: &log) ?? ""
         while baseURL.hasSuffix("/") { baseURL.removeLast() }
-        if fields.has("base_url"), URL(string: baseURL)?.host == nil || !(baseURL.hasPrefix("https://") || baseURL.hasPrefix("http://")) {
+        if let unsafe = LineSafe.firstUnsafe(in: baseURL) {
+            log.add(fields.diagnostic("base_url", LineSafe.unsafeMessage(unsafe)))
+        } else if fields.has("base_url"), URL(string: baseURL)?.host == nil || !(baseURL.hasPrefix("https://") || baseURL.hasPrefix("http://")) {
             log.add(fields.diagnostic("base_url", "expected an absolute http(s) URL such as https://market.example, got \"\(baseURL)\""))
         }
 

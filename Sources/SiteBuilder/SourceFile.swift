@@ -1,4 +1,5 @@
 import Foundation
+import Publisher
 import Yams
 
 /// A content file split into its YAML front matter and Markdown body.
@@ -111,8 +112,15 @@ struct FrontMatterSplit {
 }
 
 /// UTF-8 text, or a diagnostic pointing at the line of the first invalid byte.
+/// Control characters (C0 but tab and line breaks, DEL, C1) are refused as well, at their line
+/// and column: ESC, BEL or NUL in a title would otherwise reach pages, feeds and terminals.
 func decodeUTF8(_ data: Data, path: String, log: inout DiagnosticLog) -> String? {
     if let text = String(validating: data, as: UTF8.self) {
+        if let (line, column, scalar) = firstControl(in: data) {
+            log.add(Diagnostic(file: path, line: line, column: column,
+                               message: "holds the control character \(LineSafe.describe(scalar)); only tabs and line breaks may appear in text"))
+            return nil
+        }
         return text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
     }
     var line = 1, column = 1
@@ -130,4 +138,27 @@ func decodeUTF8(_ data: Data, path: String, log: inout DiagnosticLog) -> String?
     }
     log.add(Diagnostic(file: path, line: line, column: column, message: "invalid UTF-8 at byte \(offset); save the file as UTF-8"))
     return nil
+}
+
+/// Line, column and value of the first control character in valid UTF-8 `data`, if any. On
+/// bytes: every content file passes here. C1 controls are `C2 80`…`C2 9F`.
+private func firstControl(in data: Data) -> (line: Int, column: Int, scalar: Unicode.Scalar)? {
+    let found = data.withUnsafeBytes { bytes -> Int? in
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            if byte < 0x20 ? (byte != 0x09 && byte != 0x0A && byte != 0x0D) : byte == 0x7F
+                || (byte == 0xC2 && index + 1 < bytes.count && (0x80...0x9F).contains(bytes[index + 1])) {
+                return index
+            }
+        }
+        return nil
+    }
+    guard let found else { return nil }
+    let before = String(decoding: data.prefix(found), as: UTF8.self)
+    var line = 1, column = 1
+    for scalar in before.unicodeScalars {
+        if scalar == "\n" { line += 1; column = 1 } else { column += 1 }
+    }
+    let scalar = String(decoding: data[data.index(data.startIndex, offsetBy: found)...].prefix(2), as: UTF8.self).unicodeScalars.first!
+    return (line, column, scalar)
 }

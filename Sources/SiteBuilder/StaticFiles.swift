@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Publisher
 
 /// Files under `static/` (the theme's, then the site's on top), published as they are; cacheable
 /// kinds get a content hash in their name so the edge can keep them forever.
@@ -9,11 +10,15 @@ enum StaticFiles {
     static func load(root: URL, log: inout DiagnosticLog) -> [StaticFile] {
         var byPath = Theme.staticFiles
         let folder = root.appendingPathComponent("static")
-        let sitePath = root.resolvingSymlinksInPath().path
+        let site = SiteFolder(root: root)
         for relative in walk(folder) {
             let url = folder.appendingPathComponent(relative)
-            guard url.resolvingSymlinksInPath().path.hasPrefix(sitePath + "/") else {
-                log.add(Diagnostic(file: "static/\(relative)", message: "is a symbolic link that leaves the site folder"))
+            if site.leaves(url.path) {
+                log.add(Diagnostic(file: "static/\(relative)", message: SiteFolder.leavesMessage))
+                continue
+            }
+            if let unsafe = LineSafe.firstUnsafe(in: relative) {
+                log.add(Diagnostic(file: "static/\(relative)", message: "the name \(LineSafe.unsafeMessage(unsafe)); rename the file"))
                 continue
             }
             guard let data = FileManager.default.contents(atPath: url.path) else {

@@ -149,7 +149,8 @@ struct TemplateRenderer {
         return value
     }
 
-    /// `<` `>` `&` `"` `'` → `&lt;` `&gt;` `&amp;` `&quot;` `&#39;`, as swift-mustache's `htmlEscape`.
+    /// `<` `>` `&` `"` `'` → `&lt;` `&gt;` `&amp;` `&quot;` `&#39;`, as swift-mustache's `htmlEscape`;
+    /// a control character (C0 but tab and line breaks, and DEL) → U+FFFD: never raw in a page.
     private mutating func appendEscaped(_ text: String) {
         var text = text
         text.withUTF8 { bytes in
@@ -162,6 +163,7 @@ struct TemplateRenderer {
                 case UInt8(ascii: "&"): replacement = "&amp;"
                 case UInt8(ascii: "\""): replacement = "&quot;"
                 case UInt8(ascii: "'"): replacement = "&#39;"
+                case 0x00...0x08, 0x0B, 0x0C, 0x0E...0x1F, 0x7F: replacement = "\u{FFFD}"
                 default: continue
                 }
                 if runStart < index {

@@ -9,9 +9,15 @@ enum Templates {
     static func sources(root: URL, log: inout DiagnosticLog) -> [String: String] {
         var sources = Theme.templates
         let folder = root.appendingPathComponent("templates")
+        let site = SiteFolder(root: root)
         for relative in StaticFiles.walk(folder) where relative.hasSuffix(".mustache") {
             let path = "templates/\(relative)"
-            guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(relative).path),
+            let full = folder.appendingPathComponent(relative).path
+            if site.leaves(full) {
+                log.add(Diagnostic(file: path, message: SiteFolder.leavesMessage))
+                continue
+            }
+            guard let data = FileManager.default.contents(atPath: full),
                   let text = decodeUTF8(data, path: path, log: &log) else { continue }
             sources[String(relative.dropLast(".mustache".count))] = text
         }

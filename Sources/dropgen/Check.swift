@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Publisher
 import SiteBuilder
 
 struct Check: AsyncParsableCommand {
@@ -27,7 +28,7 @@ struct Check: AsyncParsableCommand {
         if json {
             try printJSON(report)
         } else {
-            for violation in report.violations { print(violation.description) }
+            for violation in report.violations { print(LineSafe.terminalEscaped(violation.description)) }
             let count = report.violations.count
             print(count == 0
                   ? "OK: \(report.pages) pages, \(report.links) internal links, all within budget."

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MediaPipeline
+import Publisher
 import SiteBuilder
 
 #if canImport(Glibc)
@@ -35,6 +36,7 @@ final class Terminal: @unchecked Sendable {
 
     func draw(_ line: String) {
         lock.lock(); defer { lock.unlock() }
+        let line = LineSafe.terminalEscaped(line)
         let clipped = line.count > 100 ? String(line.prefix(99)) + "…" : line
         FileHandle.standardError.write(Data("\r\u{1B}[2K\(clipped)".utf8))
         drewProgress = true
@@ -82,7 +84,9 @@ func runReportingErrors<T>(_ terminal: Terminal, _ body: () async throws -> T) a
     }
 }
 
+/// `text` on stderr, with any control character from content escaped (lines kept).
 func printError(_ text: String) {
+    let text = LineSafe.terminalEscaped(text, keepingLines: true)
     FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
 }
 

@@ -44,7 +44,7 @@ import Testing
             of: "buy_url: https://shop.example/mugs", with: "buy_url: javascript:alert(1)")])
         let errors = try await fixture.errors()
         #expect(errors == [
-            "content/drops/mugs.md:13: buy_url: expected an absolute https:// URL, got \"javascript:alert(1)\"",
+            "content/drops/mugs.md:13:10: buy_url: expected an absolute https:// URL, got \"javascript:alert(1)\"",
         ], "got \(errors)")
     }
 }

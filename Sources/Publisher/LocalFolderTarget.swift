@@ -219,7 +219,10 @@ public struct LocalFolderTarget: PublishTarget {
 
 extension LocalFolderTarget {
     /// `_headers` rules for every object with known headers, sorted by path. `dir/index.html`
-    /// also gets a rule for `/dir/`, which is how static hosts serve it.
+    /// also gets a rule for `/dir/`, which is how static hosts serve it. Then dropgen's own
+    /// folders (deploy records, sidecars), which the site's `_redirects` answers "not found",
+    /// are kept out of caches and search engines. Paths are percent-encoded and values kept to
+    /// one line, so no key or header value can add a rule of its own.
     static func headersFileText(_ objects: [RemoteObject]) -> String {
         var rules: [(String, RemoteObject)] = []
         for object in objects where object.cacheControl != nil && !object.key.hasPrefix(".dropgen/") {
@@ -233,9 +236,12 @@ extension LocalFolderTarget {
         rules.sort { $0.0 < $1.0 }
         var text = "# Written by dropgen publish: the same cache rules as every other target.\n"
         for (path, object) in rules {
-            text += "\(path)\n"
-            if let cacheControl = object.cacheControl { text += "  Cache-Control: \(cacheControl)\n" }
-            if let contentType = object.contentType { text += "  Content-Type: \(contentType)\n" }
+            text += "\(LineSafe.percentEncoded(path))\n"
+            if let cacheControl = object.cacheControl { text += "  Cache-Control: \(LineSafe.headerValue(cacheControl))\n" }
+            if let contentType = object.contentType { text += "  Content-Type: \(LineSafe.headerValue(contentType))\n" }
+        }
+        for folder in [".dropgen", metaFolder] {
+            text += "/\(folder)/*\n  Cache-Control: no-store\n  X-Robots-Tag: noindex\n"
         }
         return text
     }

@@ -17,6 +17,12 @@ enum StaticFiles {
                 log.add(Diagnostic(file: "static/\(relative)", message: SiteFolder.leavesMessage))
                 continue
             }
+            if relative == "_headers" {
+                // The folder target writes it (every file's cache rules, dropgen's folders kept
+                // private): a site's own would replace them, so it is refused rather than dropped.
+                log.add(Diagnostic(file: "static/_headers", message: "dropgen publish writes _headers itself (the cache rules of every file); remove this file"))
+                continue
+            }
             if let unsafe = LineSafe.firstUnsafe(in: relative) {
                 log.add(Diagnostic(file: "static/\(relative)", message: "the name \(LineSafe.unsafeMessage(unsafe)); rename the file"))
                 continue

@@ -29,7 +29,10 @@ struct LocalFolderBehaviourTests {
             let css = try #require(SiteFixture.files(version: 1).keys.first { $0.hasSuffix(".css") })
             #expect(headers.contains("/\(css)\n  Cache-Control: \(EdgeRules.immutableCacheControl)\n"))
             #expect(headers.contains("/drops/a/\n  Cache-Control: \(EdgeRules.defaultRevalidateCacheControl)\n"))
-            #expect(!headers.contains(".dropgen"))
+            // dropgen's own folders get no cache rule of an object, only one keeping them private.
+            #expect(!headers.contains("/.dropgen/deploys") && !headers.contains("/.dropgen/objects"))
+            #expect(headers.hasSuffix("/.dropgen/*\n  Cache-Control: no-store\n  X-Robots-Tag: noindex\n"
+                                      + "/.dropgen-meta/*\n  Cache-Control: no-store\n  X-Robots-Tag: noindex\n"))
             // The generated file is not an object of the site: it never shows up in a listing.
             #expect(try await !target.list(prefix: "").contains { $0.key == "_headers" })
         }

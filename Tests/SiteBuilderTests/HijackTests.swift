@@ -271,3 +271,12 @@ import Testing
         #expect(rules == ["/.dropgen/* /404.html 404!", "/.dropgen/* /404.html 200", "/.dropgen-meta/* /404.html 404!", "/.dropgen-meta/* /404.html 200"])
     }
 }
+
+extension HijackTests {
+    @Test func aSitesOwnHeadersFileIsRefused() async throws {
+        let fixture = try Fixture.site(["static/_headers": "/*\n  X-Frame-Options: DENY\n"])
+        #expect(try await fixture.errors() == [
+            "static/_headers: dropgen publish writes _headers itself (the cache rules of every file); remove this file",
+        ])
+    }
+}

@@ -15,6 +15,9 @@ public struct MediaOptions: Sendable, Equatable {
     public var posterWidths: [Int] = [1280, 640]
     /// WebP quality, 0…100.
     public var quality: Float = 80
+    /// Pictures (stills, video frames) with more pixels than this are refused before they are
+    /// decoded: a small file can hold a huge picture that takes gigabytes to decode.
+    public var maxPixels: Int = 50_000_000
     /// Relative to the site root unless absolute; media lives in its `media/` folder.
     public var cacheDirectory: String = ".dropgen-cache"
 

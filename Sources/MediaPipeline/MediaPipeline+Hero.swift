@@ -22,16 +22,25 @@ extension MediaPipeline {
         try checkInput(request.video, allowed: Self.videoExtensions, kind: "video", source: source,
                        key: key("video"), line: line("video"))
         let shown = displayPath(request.video)
+        // ffprobe decodes a frame, but no larger than the cap allows: a video over it fails to
+        // probe, and its container's header then says why.
+        func checkHeader() throws(MediaError) {
+            guard let size = MediaProbe.storedSize(request.video) else { return }
+            try checkPixels(size.width, size.height, shown: shown, source: source, key: key("video"), line: line("video"))
+        }
         let probe: MediaProbe
         do {
-            probe = try MediaProbe.probe(request.video)
+            probe = try MediaProbe.probe(request.video, maxPixels: options.maxPixels)
         } catch MediaProbe.Failure.unreadable(let result) {
+            try checkHeader()
             throw fail("video", "not a readable video: \(shown)", detail: result.stderrTail)
         } catch MediaProbe.Failure.noVideoStream {
+            try checkHeader()
             throw fail("video", "no video stream in \(shown)")
         } catch {
             throw fail("video", ToolNotFound.message(for: error, running: "ffprobe"))
         }
+        try checkPixels(probe.width, probe.height, shown: shown, source: source, key: key("video"), line: line("video"))
         guard !probe.isStillImage, let length = probe.duration, length > 0 else {
             throw fail("video", "not a video: \(shown) (\(probe.formatName))")
         }

@@ -22,11 +22,15 @@ extension MediaPipeline {
         var orientation = EXIFOrientation.normal
         if url.pathExtension.lowercased() == "webp" {
             guard let info = WebPCodec.info(data) else { throw MediaError(source, "not a readable WebP image: \(shown)") }
+            try checkPixels(info.width, info.height, shown: shown, source: source)
             stored = info
         } else {
+            // Measured from the header before ffprobe or ffmpeg decode anything.
+            if let size = ImageHeader.size(data) { try checkPixels(size.width, size.height, shown: shown, source: source) }
             do {
-                let probe = try MediaProbe.probe(url)
+                let probe = try MediaProbe.probe(url, maxPixels: options.maxPixels)
                 guard probe.isStillImage else { throw MediaError(source, "not a still image: \(shown) (\(probe.formatName))") }
+                try checkPixels(probe.width, probe.height, shown: shown, source: source)
                 stored = (probe.width, probe.height)
             } catch let error as MediaError {
                 throw error

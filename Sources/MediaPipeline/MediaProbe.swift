@@ -19,9 +19,12 @@ struct MediaProbe: Sendable {
         case noVideoStream
     }
 
-    static func probe(_ url: URL) throws -> MediaProbe {
+    /// `maxPixels`: ffprobe's decoders refuse larger pictures instead of allocating them (a
+    /// probe decodes a frame of some formats).
+    static func probe(_ url: URL, maxPixels: Int = MediaOptions().maxPixels) throws -> MediaProbe {
         let result = try ToolRunner.run("ffprobe", [
-            "-v", "error", "-print_format", "json", "-show_format", "-show_streams", url.path,
+            "-v", "error", "-max_pixels", String(min(maxPixels, Int(Int32.max))),
+            "-print_format", "json", "-show_format", "-show_streams", url.path,
         ])
         guard result.status == 0,
               let output = try? JSONDecoder().decode(Output.self, from: result.stdout),
@@ -49,6 +52,17 @@ struct MediaProbe: Sendable {
         return MediaProbe(width: width, height: height, displayWidth: displayWidth, displayHeight: displayHeight,
                           duration: duration, frameRate: frameRate, formatName: format.format_name ?? "",
                           codecName: stream.codec_name ?? "")
+    }
+
+    /// The first video stream's stored size as the container's header gives it, decoding
+    /// nothing (`-nofind_stream_info`); nil when the header does not say, or ffprobe fails.
+    static func storedSize(_ url: URL) -> (width: Int, height: Int)? {
+        guard let result = try? ToolRunner.run("ffprobe", [
+            "-v", "error", "-nofind_stream_info", "-select_streams", "V", "-print_format", "json", "-show_streams", url.path,
+        ]), result.status == 0, let output = try? JSONDecoder().decode(Output.self, from: result.stdout) else { return nil }
+        guard let stream = output.streams?.first(where: { ($0.width ?? 0) > 0 && ($0.height ?? 0) > 0 }),
+              let width = stream.width, let height = stream.height else { return nil }
+        return (width, height)
     }
 
     /// Image demuxers (`image2`, `png_pipe`, …) and single-picture codecs are not video, even

@@ -7,7 +7,7 @@ extension SiteConfig {
     static let file = "dropgen.yaml"
     static let knownKeys = ["title", "description", "base_url", "currency", "timezone", "locale", "cadence", "media",
                             "publish", "archive_after_days", "budgets"]
-    static let mediaKeys = ["max_height", "crf", "webm", "still_widths", "poster_widths", "quality", "cache_dir"]
+    static let mediaKeys = ["max_height", "crf", "webm", "still_widths", "poster_widths", "quality", "cache_dir", "max_pixels"]
 
     /// Reads `dropgen.yaml`. `publish:` belongs to the Publisher and is only checked there.
     static func load(root: URL, log: inout DiagnosticLog) -> SiteConfig? {
@@ -97,6 +97,7 @@ extension SiteConfig {
             if value > 100 { log.add(fields.diagnostic("quality", "must be between 1 and 100, got \(value)")) } else { options.quality = Float(value) }
         }
         if let value = fields.nonEmptyString("cache_dir", log: &log) { options.cacheDirectory = value }
+        if let value = fields.int("max_pixels", min: 1, log: &log) { options.maxPixels = value }
         return options
     }
 }

@@ -168,6 +168,22 @@ import Yams
         #expect(try await site.errors() == ["templates/card.mustache:2:1: template error: partials include each other in a loop: card → footer → card"])
     }
 
+    // MARK: - Decompression bombs
+
+    @Test func mediaOverThePixelCapIsAContentError() async throws {
+        // A PNG header claiming 12000×12000 pixels: refused from it, before anything decodes the file.
+        var png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]) + Data("IHDR".utf8)
+        png += Data([0, 0, 0x2E, 0xE0, 0, 0, 0x2E, 0xE0, 8, 0, 0, 0, 0, 0, 0, 0, 0])
+        let site = try Fixture.site(["content/drops/mugs.md": nil,
+                                     "content/drops/mugs/index.md": Fixture.drop("images:\n  - src: bomb.png\n    alt: A bomb")])
+        try site.write("content/drops/mugs/bomb.png", png)
+        #expect(try await site.errors() == [
+            "content/drops/mugs/index.md:15: images[0].src: content/drops/mugs/bomb.png is 12000×12000 (144 megapixels), over the 50 megapixel cap (media.max_pixels)",
+        ])
+        try site.write("dropgen.yaml", Fixture.config + "media:\n  max_pixels: 0\n")
+        #expect(try await site.errors() == ["dropgen.yaml:6:15: media.max_pixels: must be at least 1, got 0"])
+    }
+
     // MARK: - Names that become files
 
     @Test func aTagTooLongForAFileNameIsAContentError() async throws {

@@ -24,13 +24,13 @@ extension PublishConfig {
 
         if let node = section["default"] { config.defaultTarget = try reader.string(node, key: "default") }
         if let node = section["html_cache_control"] {
-            config.htmlCacheControl = try reader.string(node, key: "html_cache_control")
+            config.htmlCacheControl = try reader.headerValue(node, key: "html_cache_control")
         }
         if let node = section["retain"] { config.retain = try reader.int(node, key: "retain", min: 1) }
         if let node = section["max_deletes"] { config.maxDeletes = try reader.int(node, key: "max_deletes", min: 0) }
         if let node = section["workers"] { config.workers = try reader.int(node, key: "workers", min: 1, max: 64) }
         if let node = section["grace"] { config.grace = try reader.duration(node, key: "grace") }
-        if let node = section["purge_url"] { config.purgeURL = try reader.string(node, key: "purge_url") }
+        if let node = section["purge_url"] { config.purgeURL = try reader.url(node, key: "purge_url") }
         if let node = section["purge_command"] { config.purgeCommand = try reader.string(node, key: "purge_command") }
 
         if let node = section["targets"] {
@@ -43,13 +43,13 @@ extension PublishConfig {
                 guard let urlNode = fields["url"] else {
                     throw reader.error(valueNode, key: name, "target '\(name)' needs a url (file://DIR or s3://BUCKET/PREFIX)")
                 }
-                let url = try reader.string(urlNode, key: "url")
+                let url = try reader.url(urlNode, key: "url")
                 let location = try reader.location(url, node: urlNode, siteRoot: siteRoot)
                 var target = Target(name: name, url: url, location: location)
-                if let n = fields["endpoint"] { target.endpoint = try reader.string(n, key: "endpoint") }
+                if let n = fields["endpoint"] { target.endpoint = try reader.url(n, key: "endpoint") }
                 if let n = fields["region"] { target.region = try reader.string(n, key: "region") }
                 if let n = fields["path_style"] { target.pathStyle = try reader.bool(n, key: "path_style") }
-                if let n = fields["purge_url"] { target.purgeURL = try reader.string(n, key: "purge_url") }
+                if let n = fields["purge_url"] { target.purgeURL = try reader.url(n, key: "purge_url") }
                 if let n = fields["purge_command"] { target.purgeCommand = try reader.string(n, key: "purge_command") }
                 parsed[name] = target
             }
@@ -102,6 +102,23 @@ private struct Reader {
         }
         return value
     }
+    /// A URL or path: no white space or control character, which would reach request lines,
+    /// headers and rule files.
+    func url(_ node: Node, key: String) throws -> String {
+        let text = try string(node, key: key)
+        if let unsafe = LineSafe.firstUnsafe(in: text) { throw error(node, key: key, "'\(key)' \(LineSafe.unsafeMessage(unsafe))") }
+        return text
+    }
+
+    /// A header value: one line, without control characters.
+    func headerValue(_ node: Node, key: String) throws -> String {
+        let text = try string(node, key: key)
+        if let bad = text.unicodeScalars.first(where: { LineSafe.isControl($0) || $0 == "\n" || $0 == "\r" }) {
+            throw error(node, key: key, "'\(key)' contains \(LineSafe.describe(bad)); a header value is one line without control characters")
+        }
+        return text
+    }
+
 
     func bool(_ node: Node, key: String) throws -> Bool {
         guard let value = node.bool else { throw error(node, key: key, "'\(key)' must be true or false") }

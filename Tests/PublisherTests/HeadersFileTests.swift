@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Publisher
 
@@ -29,5 +30,34 @@ import Testing
               X-Robots-Tag: noindex
 
             """)
+    }
+
+    /// Publish settings that reach request lines, headers and rule files refuse what would split them.
+    @Test(arguments: [
+        ("    x: { url: \"s3://b/p\\nX-Evil: 1\" }", "url", "contains U+000A (a line feed)"),
+        ("    x: { url: \"file://out dir\" }", "url", "contains U+0020 (a space)"),
+        ("    x: { url: \"s3://b/p\", endpoint: \"http://127.0.0.1:1/\\r\" }", "endpoint", "contains U+000D (a carriage return)"),
+        ("    x: { url: \"s3://b/p\", purge_url: \"https://purge.example/\\t\" }", "purge_url", "contains U+0009 (a tab)"),
+    ])
+    func publishURLsRefuseWhiteSpaceAndControls(_ target: String, _ key: String, _ problem: String) throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dropgen-headers-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        try Data("publish:\n  default: x\n  targets:\n\(target)\n".utf8).write(to: root.appendingPathComponent("dropgen.yaml"))
+        do {
+            _ = try PublishConfig.load(siteRoot: root)
+            Issue.record("accepted \(target)")
+        } catch let error as PublishConfigError {
+            #expect(error.key == key)
+            #expect(error.message == "'\(key)' \(problem); URLs and paths cannot hold white space or control characters")
+        }
+    }
+
+    @Test func htmlCacheControlIsOneLine() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dropgen-headers-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        try Data("publish:\n  html_cache_control: \"no-cache\\r\\nSet-Cookie: a=b\"\n".utf8).write(to: root.appendingPathComponent("dropgen.yaml"))
+        #expect(throws: PublishConfigError.self) { _ = try PublishConfig.load(siteRoot: root) }
     }
 }

@@ -32,11 +32,12 @@ extension SiteConfig {
         let title = fields.nonEmptyString("title", log: &log) ?? ""
         let description = fields.string("description", log: &log) ?? ""
 
-        var baseURL = fields.string("base_url", log: &log) ?? ""
+        let baseURLText = fields.string("base_url", log: &log)
+        var baseURL = baseURLText ?? ""
         while baseURL.hasSuffix("/") { baseURL.removeLast() }
         if let unsafe = LineSafe.firstUnsafe(in: baseURL) {
             log.add(fields.diagnostic("base_url", LineSafe.unsafeMessage(unsafe)))
-        } else if fields.has("base_url"), URL(string: baseURL)?.host == nil || !(baseURL.hasPrefix("https://") || baseURL.hasPrefix("http://")) {
+        } else if baseURLText != nil, URL(string: baseURL)?.host == nil || !(baseURL.hasPrefix("https://") || baseURL.hasPrefix("http://")) {
             log.add(fields.diagnostic("base_url", "expected an absolute http(s) URL such as https://market.example, got \"\(baseURL)\""))
         }
 

@@ -117,8 +117,7 @@ struct FrontMatterSplit {
 func decodeUTF8(_ data: Data, path: String, log: inout DiagnosticLog) -> String? {
     if let text = String(validating: data, as: UTF8.self) {
         if let (line, column, scalar) = firstControl(in: data) {
-            log.add(Diagnostic(file: path, line: line, column: column,
-                               message: "holds the control character \(LineSafe.describe(scalar)); only tabs and line breaks may appear in text"))
+            log.add(Diagnostic(file: path, line: line, column: column, message: controlMessage(scalar)))
             return nil
         }
         return text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text

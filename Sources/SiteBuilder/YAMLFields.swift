@@ -1,4 +1,5 @@
 import Foundation
+import Publisher
 import Yams
 
 /// Where a YAML document sits in its file, so marks can be reported as file lines.
@@ -129,6 +130,10 @@ struct YAMLFields {
             log.add(diagnostic(key, "expected text, got \(describe(node))"))
             return nil
         }
+        if let control = firstControl(in: scalar.string) {
+            log.add(diagnostic(key, controlMessage(control)))
+            return nil
+        }
         return scalar.string
     }
 
@@ -214,6 +219,10 @@ struct YAMLFields {
                 log.add(diagnostic("\(key)[\(index)]", "expected text, got \(describe(item))", at: item))
                 continue
             }
+            if let control = firstControl(in: scalar.string) {
+                log.add(diagnostic("\(key)[\(index)]", controlMessage(control), at: item))
+                continue
+            }
             values.append(scalar.string)
         }
         return values
@@ -235,6 +244,19 @@ struct YAMLFields {
             YAMLFields.mapping(item, source: source, path: keyPath("\(key)[\(index)]"), log: &log)
         }
     }
+}
+
+/// The first control character (C0 but tab and line breaks, DEL, C1) of a value: YAML's
+/// escapes (`"\e"`, `"\x9B"`) write them into text that the file itself holds as plain
+/// characters. On bytes: every text value of every drop passes here.
+func firstControl(in text: String) -> Unicode.Scalar? {
+    let bytes = text.utf8
+    guard bytes.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }) else { return nil }
+    return text.unicodeScalars.first(where: LineSafe.isControl)
+}
+
+func controlMessage(_ scalar: Unicode.Scalar) -> String {
+    "holds the control character \(LineSafe.describe(scalar)); only tabs and line breaks may appear in text"
 }
 
 func isNull(_ node: Node) -> Bool {

@@ -132,22 +132,34 @@ import Testing
 
             """
         let fixture = try Fixture.site(["content/drops/mugs.md": drop, "content/creators/mara.md": creator])
-        let message = LineSafe.unsafeMessage(scalar)
+        // A control character is refused by every text field (YAML's escapes write it into a
+        // value); a URL or path also refuses tabs, line breaks and white space.
+        let unsafe = LineSafe.unsafeMessage(scalar), control = controlMessage(scalar)
         let errors = try await fixture.errors()
-        #expect(errors == [
-            "content/creators/mara.md:3: avatar: \(message)",
-            "content/creators/mara.md:4:9: links[0]: \(message)",
-            "content/creators/mara.md:4:60: links[1].url: \(message)",
-            "content/drops/mugs.md:5:11: aliases: aliases[0]: \(message)",
-            "content/drops/mugs.md:6:10: buy_url: \(message)",
-            "content/drops/mugs.md:7:72: early_access.buy_url: \(message)",
-            "content/drops/mugs.md:8: hero.video: \(message)",
-            "content/drops/mugs.md:9: images[0].src: \(message)",
-        ], "got \(errors)")
+        let expected = LineSafe.isControl(scalar) ? [
+            "content/creators/mara.md:3:9: avatar: \(control)",
+            "content/creators/mara.md:4:9: links[0]: \(unsafe)",
+            "content/creators/mara.md:4:60: links[1].url: \(control)",
+            "content/drops/mugs.md:5:11: aliases[0]: \(control)",
+            "content/drops/mugs.md:6:10: buy_url: \(control)",
+            "content/drops/mugs.md:7:72: early_access.buy_url: \(control)",
+            "content/drops/mugs.md:8:16: hero.video: \(control)",
+            "content/drops/mugs.md:9:17: images[0].src: \(control)",
+        ] : [
+            "content/creators/mara.md:3: avatar: \(unsafe)",
+            "content/creators/mara.md:4:9: links[0]: \(unsafe)",
+            "content/creators/mara.md:4:60: links[1].url: \(unsafe)",
+            "content/drops/mugs.md:5:11: aliases: aliases[0]: \(unsafe)",
+            "content/drops/mugs.md:6:10: buy_url: \(unsafe)",
+            "content/drops/mugs.md:7:72: early_access.buy_url: \(unsafe)",
+            "content/drops/mugs.md:8: hero.video: \(unsafe)",
+            "content/drops/mugs.md:9: images[0].src: \(unsafe)",
+        ]
+        #expect(errors == expected, "got \(errors)")
 
         let config = try Fixture.site(["dropgen.yaml": Fixture.config.replacingOccurrences(
             of: "base_url: https://test.example", with: "base_url: \"https://test.example/\(c)\"")])
-        #expect(try await config.errors() == ["dropgen.yaml:2:11: base_url: \(message)"])
+        #expect(try await config.errors() == ["dropgen.yaml:2:11: base_url: \(LineSafe.isControl(scalar) ? control : unsafe)"])
     }
 
     /// C0 controls but tab and line breaks, DEL and C1 controls, raw in any text file.
@@ -163,7 +175,7 @@ import Testing
             "templates/footer.mustache": "<p>\(raw)</p>",
             "data/buyers.csv": "buyer,display_name,public\nb1,B\(raw),true\n",
         ])
-        let message = "holds the control character \(LineSafe.describe(scalar)); only tabs and line breaks may appear in text"
+        let message = controlMessage(scalar)
         #expect(try await fixture.errors() == [
             "content/creators/mara.md:2:9: \(message)",
             "content/drops/mugs.md:16:13: \(message)",
@@ -277,6 +289,24 @@ extension HijackTests {
         let fixture = try Fixture.site(["static/_headers": "/*\n  X-Frame-Options: DENY\n"])
         #expect(try await fixture.errors() == [
             "static/_headers: dropgen publish writes _headers itself (the cache rules of every file); remove this file",
+        ])
+    }
+}
+
+extension HijackTests {
+    /// YAML's escapes put control characters into values of a clean file: refused in any text.
+    @Test(arguments: rawControls)
+    func escapedControlCharactersInTextValuesAreRefused(_ scalar: Unicode.Scalar) async throws {
+        let c = Self.yamlEscape(scalar)
+        let fixture = try Fixture.site([
+            "content/drops/mugs.md": Fixture.drop(title: "\"Mugs\(c)\"").replacingOccurrences(of: "tags: [ceramics]", with: "tags: [\"cer\(c)amics\"]"),
+            "content/creators/mara.md": "---\nname: Mara\nlocation: \"Leip\(c)zig\"\n---\n",
+        ])
+        let message = controlMessage(scalar)
+        #expect(try await fixture.errors() == [
+            "content/creators/mara.md:3:11: location: \(message)",
+            "content/drops/mugs.md:2:8: title: \(message)",
+            "content/drops/mugs.md:12:8: tags[0]: \(message)",
         ])
     }
 }

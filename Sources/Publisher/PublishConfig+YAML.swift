@@ -3,7 +3,7 @@ import Yams
 
 extension PublishConfig {
     static let sectionKeys = ["default", "targets", "html_cache_control", "retain", "grace", "max_deletes",
-                              "workers", "purge_url", "purge_command"]
+                              "workers", "purge_url", "purge_command", "deadline"]
     static let targetKeys = ["url", "endpoint", "region", "path_style", "purge_url", "purge_command"]
 
     /// Parses the `publish:` section out of a whole `dropgen.yaml` text.
@@ -30,6 +30,10 @@ extension PublishConfig {
         if let node = section["max_deletes"] { config.maxDeletes = try reader.int(node, key: "max_deletes", min: 0) }
         if let node = section["workers"] { config.workers = try reader.int(node, key: "workers", min: 1, max: 64) }
         if let node = section["grace"] { config.grace = try reader.duration(node, key: "grace") }
+        if let node = section["deadline"] {
+            config.deadline = try reader.duration(node, key: "deadline")
+            if config.deadline <= 0 { throw reader.error(node, key: "deadline", "'deadline' must be longer than zero, such as 30m or 2h") }
+        }
         if let node = section["purge_url"] { config.purgeURL = try reader.url(node, key: "purge_url") }
         if let node = section["purge_command"] { config.purgeCommand = try reader.string(node, key: "purge_command") }
 
@@ -61,6 +65,14 @@ extension PublishConfig {
                                "default target '\(config.defaultTarget)' is not among the targets (\(config.targets.keys.sorted().joined(separator: ", ")))")
         }
         return config
+    }
+
+    /// `30m`, `2h`, `90s`, `1.5s`: a duration as `parseDuration` reads it.
+    static func durationText(_ seconds: TimeInterval) -> String {
+        for (unit, size) in [("d", 86400.0), ("h", 3600), ("m", 60)] where seconds >= size && seconds.truncatingRemainder(dividingBy: size) == 0 {
+            return "\(Int(seconds / size))\(unit)"
+        }
+        return seconds == seconds.rounded() && seconds < 1e15 ? "\(Int(seconds))s" : "\(seconds)s"
     }
 
     /// Parses `1h`, `30m`, `45s`, `2d` or a plain number of seconds.

@@ -47,6 +47,8 @@ public struct PublishConfig: Sendable, Equatable {
     public var grace: TimeInterval
     public var maxDeletes: Int
     public var workers: Int
+    /// Seconds a publish, rollback or listing may take in all before it is stopped.
+    public var deadline: TimeInterval = 1800
     /// Site-wide purge hook (a target's own `purge_url` wins).
     public var purgeURL: String?
     public var purgeCommand: String?

@@ -7,6 +7,10 @@ public enum PublishError: Error, CustomStringConvertible, Sendable {
     case authentication(target: String, code: String, message: String)
     /// A request failed for good (4xx other than auth, or an unexpected answer).
     case request(target: String, operation: String, key: String, status: Int, code: String?, message: String)
+    /// The endpoint cannot be reached at all: connection refused, no such host.
+    case unreachable(target: String, operation: String, key: String, reason: String)
+    /// The publish (or rollback, or listing) ran past `publish.deadline` and was stopped.
+    case deadlineExceeded(operation: String, seconds: TimeInterval)
     /// A transient failure kept happening until the attempts ran out.
     case retriesExhausted(target: String, operation: String, key: String, attempts: Int, lastError: String)
     /// A create-only key already holds different bytes.
@@ -33,6 +37,10 @@ public enum PublishError: Error, CustomStringConvertible, Sendable {
             return "authentication failed at \(target) (\(code)): \(text). Check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN, AWS_REGION)."
         case let .request(target, operation, key, status, code, message):
             return "\(operation) '\(key)' at \(target) failed: HTTP \(status)\(code.map { " \($0)" } ?? "")\(message.isEmpty ? "" : ": \(message)")"
+        case let .unreachable(target, operation, key, reason):
+            return "cannot reach \(target): \(reason) (\(operation) '\(key)'); check the target's endpoint (or AWS_ENDPOINT_URL_S3) and that the store is running"
+        case let .deadlineExceeded(operation, seconds):
+            return "\(operation) did not finish within \(PublishConfig.durationText(seconds)) (publish.deadline) and was stopped; run it again to finish"
         case let .retriesExhausted(target, operation, key, attempts, lastError):
             return "\(operation) '\(key)' at \(target) still failing after \(attempts) attempts: \(lastError)"
         case let .conflict(key, reason):

@@ -1,4 +1,6 @@
 import Foundation
+import NIOCore
+import NIOPosix
 
 /// Bounded retries with exponential backoff and jitter, honouring `Retry-After`.
 public struct RetryPolicy: Sendable, Equatable {
@@ -34,6 +36,42 @@ public struct RetryPolicy: Sendable, Equatable {
             return true
         }
         return false
+    }
+
+    /// What another attempt can do about a request that failed without an HTTP answer.
+    public enum Failure: Sendable, Equatable {
+        /// The endpoint cannot be reached at all (refused, no such host, no route): retrying
+        /// would only wait, so the publish fails at once, saying why.
+        case unreachable(String)
+        /// May heal: a connection reset or closed mid-request, a timeout, anything unknown.
+        case transient
+    }
+
+    /// Sorts an error from the HTTP client. Only failures to reach the endpoint are final; the
+    /// rest are retried (HTTP answers go through `isRetryable(status:code:)`).
+    public static func classify(_ error: any Error) -> Failure {
+        switch error {
+        case let error as NIOConnectionError:
+            // Every address of the host refused or was unreachable, or the name did not resolve.
+            if !error.connectionErrors.isEmpty {
+                let reasons = error.connectionErrors.map { classify($0.error) }
+                if let first = reasons.first, reasons.allSatisfy({ $0 == first }), case .unreachable = first { return first }
+                return .transient
+            }
+            return error.dnsAError != nil || error.dnsAAAAError != nil ? .unreachable("no such host \(error.host)") : .transient
+        case let error as IOError:
+            switch error.errnoCode {
+            case ECONNREFUSED: return .unreachable("connection refused")
+            case ENETUNREACH, EHOSTUNREACH: return .unreachable("no route to the host")
+            case EADDRNOTAVAIL: return .unreachable("address not available")
+            default: return .transient
+            }
+        case let error as SocketAddressError:
+            if case .unknown(let host, _) = error { return .unreachable("no such host \(host)") }
+            return .unreachable("\(error)")
+        default:
+            return .transient
+        }
     }
 
     /// `Retry-After` as seconds or an HTTP date.

@@ -6,7 +6,8 @@ import NIOHTTP1
 
 /// An S3-compatible bucket (AWS S3, R2, B2, MinIO, SeaweedFS, Garage …), optionally under a key
 /// prefix, addressed path-style or virtual-host style, signed with SigV4. Every request is
-/// retried on throttling, server errors, timeouts and broken connections.
+/// retried on throttling, server errors, timeouts and broken connections; an endpoint that
+/// cannot be reached at all (connection refused, no such host) fails at once.
 public struct S3Target: PublishTarget {
     public var bucket: String
     /// Without leading or trailing `/`; empty for the bucket root.
@@ -26,7 +27,7 @@ public struct S3Target: PublishTarget {
     public init(bucket: String, prefix: String = "", endpoint: URL, region: String, pathStyle: Bool,
                 accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil,
                 retry: RetryPolicy = RetryPolicy(), requestTimeout: TimeInterval = 60, pageSize: Int = 1000,
-                client: HTTPClient = .shared, clock: @escaping @Sendable () -> Date = { Date() }) {
+                client: HTTPClient = S3Target.defaultClient, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.bucket = bucket
         self.prefix = prefix.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         self.endpoint = endpoint
@@ -64,6 +65,17 @@ public struct S3Target: PublishTarget {
                         accessKeyID: value("AWS_ACCESS_KEY_ID")!, secretAccessKey: value("AWS_SECRET_ACCESS_KEY")!,
                         sessionToken: value("AWS_SESSION_TOKEN"))
     }
+
+    /// The client every S3 target uses unless given another. AsyncHTTPClient's shared one
+    /// keeps trying to open a connection that is refused until the request's deadline (a minute
+    /// per attempt, six minutes in all, silently); this one fails the request as soon as a
+    /// connection cannot be made, and gives up connecting after 10 seconds.
+    public static let defaultClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(10)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
 
     public var displayName: String {
         "s3://\(bucket)\(prefix.isEmpty ? "" : "/" + prefix) at \(endpoint.absoluteString)"
@@ -215,9 +227,13 @@ extension S3Target {
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
-                // Connection refused or reset, timeouts, TLS hiccups: the request may or may not
-                // have landed; every operation here is safe to repeat.
                 if Task.isCancelled { throw CancellationError() }
+                // A dead endpoint does not come back within a publish: say so now.
+                if case .unreachable(let reason) = RetryPolicy.classify(error) {
+                    throw PublishError.unreachable(target: displayName, operation: operation, key: key, reason: reason)
+                }
+                // Connection reset or closed, timeouts, TLS hiccups: the request may or may not
+                // have landed; every operation here is safe to repeat.
                 try await backOff(attempt: attempt, failure: TransientFailure(description: "\(error)", retryAfter: nil),
                                   key: key, operation: operation)
             }

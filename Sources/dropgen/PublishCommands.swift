@@ -73,11 +73,14 @@ struct Publish: AsyncParsableCommand {
             let build = options.buildFolder(dir)
             let publisher = try options.publisher(progressBar: !dryRun, build: build)
             if dryRun && !options.json {
-                let plan = try await publisher.plan(buildDirectory: build)
+                let plan = try await publisher.withinDeadline("publish --dry-run") { try await $0.plan(buildDirectory: build) }
                 print(PlanPrinter.text(plan))
                 return
             }
-            let report = try await publisher.publish(buildDirectory: build, dryRun: dryRun, allowManyDeletes: yes)
+            let (dryRun, yes) = (dryRun, yes)
+            let report = try await publisher.withinDeadline("publish") {
+                try await $0.publish(buildDirectory: build, dryRun: dryRun, allowManyDeletes: yes)
+            }
             if options.json {
                 writeStandardOutput(try report.json())
             } else {
@@ -98,7 +101,7 @@ struct Deploys: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let deploys = try await options.publisher(progressBar: false).deploys()
+            let deploys = try await options.publisher(progressBar: false).withinDeadline("deploys") { try await $0.deploys() }
             if options.json {
                 try printJSON(deploys)
                 return
@@ -129,7 +132,8 @@ struct Rollback: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let report = try await options.publisher(progressBar: true).rollback(to: to)
+            let to = to
+            let report = try await options.publisher(progressBar: true).withinDeadline("rollback") { try await $0.rollback(to: to) }
             if options.json {
                 writeStandardOutput(try report.json())
             } else {

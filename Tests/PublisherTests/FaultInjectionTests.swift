@@ -54,10 +54,13 @@ struct FaultInjectionTests {
     }
 
     @Test func exhaustedRetriesNameTheKey() async throws {
-        // Nothing listens on port 9 of loopback: every attempt is refused.
-        let target = S3Target(bucket: "site", endpoint: URL(string: "http://127.0.0.1:9")!, region: "us-east-1",
+        // A store that takes the connection and never answers: every attempt times out, which
+        // could heal. (A refused connection fails at once: DeadEndpointTests.)
+        let store = try SilentStore()
+        defer { withExtendedLifetime(store) {} }
+        let target = S3Target(bucket: "site", endpoint: URL(string: store.endpoint)!, region: "us-east-1",
                               pathStyle: true, accessKeyID: "a", secretAccessKey: "b",
-                              retry: RetryPolicy(maxAttempts: 3, baseDelay: 0.01), requestTimeout: 1)
+                              retry: RetryPolicy(maxAttempts: 3, baseDelay: 0.01), requestTimeout: 0.3)
         do {
             _ = try await target.head("drops/a/index.html")
             Issue.record("HEAD against a closed port succeeded")

@@ -99,6 +99,9 @@ enum DropLoader {
             let node = index < aliasItems.count ? aliasItems[index] : nil
             if let unsafe = LineSafe.firstUnsafe(in: alias) {
                 log.add(fields.diagnostic("aliases", "aliases[\(index)]: \(LineSafe.unsafeMessage(unsafe))", at: node))
+            } else if let long = alias.split(separator: "/").first(where: { $0.utf8.count > Site.maxNameBytes }) {
+                // Each segment becomes a folder (or the file) of the output.
+                log.add(fields.diagnostic("aliases", "aliases[\(index)]: " + Site.nameTooLong("the segment", String(long)), at: node))
             } else if let normalized = normalizeAlias(alias) {
                 aliases.append(normalized)
                 aliasMarks.append(node?.mark.map { ($0.line + fields.source.lineOffset, $0.column) })
@@ -238,9 +241,11 @@ enum DropLoader {
     }
 
     /// `/old/mug` → `/old/mug/`; refuses anything that is not a plain site path: no white space
-    /// or control character, and no hidden segment (`/.dropgen/` holds the build's own records).
+    /// or control character, no hidden segment (`/.dropgen/` holds the build's own records), no
+    /// empty one (`/creators//mara/` is the folder of `/creators/mara/`) and no `%` (a host
+    /// decodes `/%69ndex.html` into `/index.html`).
     static func normalizeAlias(_ alias: String) -> String? {
-        guard alias.hasPrefix("/"), !alias.hasPrefix("//"), !alias.contains(".."), !alias.contains("?"), !alias.contains("#"),
+        guard alias.hasPrefix("/"), !alias.contains("//"), !alias.contains("%"), !alias.contains(".."), !alias.contains("?"), !alias.contains("#"),
               LineSafe.firstUnsafe(in: alias) == nil, !alias.contains("\""), !alias.contains("<"), !alias.contains("\\"),
               !alias.contains("/."), alias.count > 1 else { return nil }
         if alias.hasSuffix("/") || alias.hasSuffix(".html") { return alias }

@@ -12,10 +12,24 @@ struct ReservedPaths {
     /// Written by `dropgen publish` beside the build's files (the folder target's cache rules).
     static let publishedFiles = ["_headers"]
 
-    /// Output path → what writes it, for messages.
-    private var files: [String: String] = [:]
-    /// Every folder holding a reserved file → what writes the first of them.
-    private var folders: [String: String] = [:]
+    /// Output path (`key`) → the path as written and what writes it, for messages.
+    private var files: [String: (path: String, owner: String)] = [:]
+    /// Every folder holding a reserved file (`key`) → what writes the first of them.
+    private var folders: [String: (path: String, owner: String)] = [:]
+
+    /// Paths are compared as a case-insensitive file system and a static host would: `Index.html`
+    /// is `index.html` on macOS, and empty segments are none.
+    static func key(_ path: some StringProtocol) -> String {
+        path.split(separator: "/").joined(separator: "/").lowercased()
+    }
+
+    /// The other output a host serves at the same URL: with pretty URLs `/a/b` is `a/b.html` and
+    /// `a/b/index.html` alike.
+    static func twin(_ path: String) -> String? {
+        if path.hasSuffix("/index.html") { return String(path.dropLast("/index.html".count)) + ".html" }
+        if path.hasSuffix(".html"), path != "index.html" { return String(path.dropLast(".html".count)) + "/index.html" }
+        return nil
+    }
 
     init(_ outputs: some Sequence<String>) {
         for path in outputs { insert(path, owner: nil) }
@@ -23,27 +37,32 @@ struct ReservedPaths {
     }
 
     mutating func insert(_ path: String, owner: String?) {
-        guard files[path] == nil else { return }
-        files[path] = owner ?? ""
-        var folder = Substring(path)
+        let key = Self.key(path)
+        guard files[key] == nil else { return }
+        files[key] = (path, owner ?? "")
+        var folder = Substring(key), shown = Substring(path)
         while let slash = folder.lastIndex(of: "/") {
             folder = folder[..<slash]
+            shown = shown[..<(shown.lastIndex(of: "/") ?? shown.startIndex)]
             guard folders[String(folder)] == nil else { break }
-            folders[String(folder)] = owner ?? ""
+            folders[String(folder)] = (String(shown), owner ?? "")
         }
     }
 
-    /// What an output at `path` would collide with: the same file, a folder of reserved files,
-    /// a reserved file needed as a folder, or an owned folder. Nil when `path` is free.
+    /// What an output at `path` would collide with: the same file (or its pretty-URL twin), a
+    /// folder of reserved files, a reserved file needed as a folder, or an owned folder. Nil when
+    /// `path` is free.
     func conflict(_ path: String) -> (path: String, owner: String)? {
-        if let owner = files[path] { return (path, owner) }
-        if let owner = folders[path] { return (path + "/", owner) }
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        let key = Self.key(path)
+        if let file = files[key] { return file }
+        if let twin = Self.twin(key), let file = files[twin] { return file }
+        if let folder = folders[key] { return (folder.path + "/", folder.owner) }
+        let parts = key.split(separator: "/")
         if let first = parts.first, Self.ownedFolders.contains(String(first)) { return (first + "/", "") }
         var prefix = ""
         for part in parts.dropLast() {
             prefix += prefix.isEmpty ? String(part) : "/" + part
-            if let owner = files[prefix] { return (prefix, owner) }
+            if let file = files[prefix] { return file }
         }
         return nil
     }

@@ -18,7 +18,7 @@ import Glibc
 public final class ContentCache: @unchecked Sendable {
     static let folder = ".dropgen-cache/content"
     /// Bumped whenever parsing or the cached shape changes, which empties every old cache.
-    static let format = 5
+    static let format = 6
     static let shardNames = "0123456789abcdef".map(String.init)
 
     private let lock = NSLock()

@@ -22,6 +22,19 @@ struct Build: AsyncParsableCommand {
     @Flag(name: .long, help: "Print a machine-readable report instead of progress.")
     var json = false
 
+    func validate() throws {
+        // The new output is staged beside it as `.<name>.staging-<pid>`: its name must leave room,
+        // and every folder on the way must be a name the file system takes.
+        guard let out else { return }
+        let names = URL(fileURLWithPath: out).standardizedFileURL.pathComponents.filter { $0 != "/" }
+        if let long = names.first(where: { $0.utf8.count > 255 }) {
+            throw ValidationError("--out \(out): the folder name \"\(long.prefix(40))…\" is \(long.utf8.count) bytes long; file systems take at most 255")
+        }
+        if let name = names.last, name.utf8.count > 200 {
+            throw ValidationError("--out \(out): the folder name is \(name.utf8.count) bytes long; at most 200 leave room for the staging folder beside it")
+        }
+    }
+
     func run() async throws {
         let terminal = Terminal(quiet: json)
         let options = SiteBuild.Options(

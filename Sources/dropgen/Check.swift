@@ -28,8 +28,10 @@ struct Check: AsyncParsableCommand {
         if json {
             try printJSON(report)
         } else {
-            for violation in report.violations { print(LineSafe.terminalEscaped(violation.description)) }
+            // As with build errors: the first 100, then how many more (`--json` lists them all).
+            for violation in report.violations.prefix(100) { print(LineSafe.terminalEscaped(violation.description)) }
             let count = report.violations.count
+            if count > 100 { print("and \(count - 100) more") }
             print(count == 0
                   ? "OK: \(report.pages) pages, \(report.links) internal links, all within budget."
                   : "\(count) problem\(count == 1 ? "" : "s") in \(report.pages) pages (\(report.links) internal links checked).")

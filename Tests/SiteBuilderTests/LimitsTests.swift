@@ -197,6 +197,24 @@ import Yams
         try await fits.build()
     }
 
+    @Test func anAliasSegmentTooLongForAFileNameIsAContentError() async throws {
+        let segment = String(repeating: "a", count: 101)
+        let site = try Fixture.site(["content/drops/mugs.md": Fixture.drop("aliases: [/old/, /old/\(segment)/]")])
+        #expect(try await site.errors() == [
+            "content/drops/mugs.md:14:18: aliases: aliases[1]: the segment \"\(segment.prefix(40))…\" is 101 bytes long; a name of a page or file has at most 100",
+        ])
+    }
+
+    /// cmark-gfm walks its trees without recursion: deep Markdown is slow at worst, never a crash.
+    @Test(.timeLimit(.minutes(1))) func deepMarkdownRenders() {
+        let deep = String(repeating: ">", count: 50_000) + " quote\n\n" + String(repeating: "- ", count: 10_000) + "item\n\n"
+            + String(repeating: "[", count: 50_000) + "x" + String(repeating: "]", count: 50_000) + "\n\n"
+            + String(repeating: "*", count: 20_000) + "x" + String(repeating: "*", count: 20_000) + "\n"
+        let html = Markdown.html(deep)
+        #expect(html.contains("quote</p>"))
+        #expect(html.contains("item</li>"))
+    }
+
     @Test func aTitleTooLongForAFileNameIsRefused() throws {
         let site = try Fixture.site()
         let title = String(repeating: "Long title ", count: 20)

@@ -82,6 +82,13 @@ import Glibc
         #expect(build.status == 1)
         #expect(build.stderr.hasPrefix("content/drops/mugs.md:6:8: tags[0]: the tag's page name \"tttt"), "\(build.stderr)")
 
+        let out = root.appendingPathComponent(String(repeating: "o", count: 201)).path
+        let longOut = try Self.run(["build", "--site", root.path, "--out", out, "--now", "2026-12-01T00:00:00Z"])
+        #expect(longOut.status == 2)
+        #expect(longOut.stderr.hasPrefix("Error: --out \(out): the folder name is 201 bytes long; at most 200 leave room for the staging folder beside it\n"), "\(longOut.stderr)")
+        let deeper = root.appendingPathComponent(String(repeating: "o", count: 256)).appendingPathComponent("public").path
+        #expect(try Self.run(["build", "--site", root.path, "--out", deeper, "--now", "2026-12-01T00:00:00Z"]).status == 2)
+
         let title = String(repeating: "A very long title ", count: 20)
         let new = try Self.run(["new", "drop", title, "--site", root.path, "--now", "2026-12-01T00:00:00Z"])
         #expect(new.status == 2)

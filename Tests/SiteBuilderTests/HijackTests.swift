@@ -30,7 +30,14 @@ import Testing
     }
 
     @Test func everyOutputPathIsRefusedAsAnAlias() async throws {
-        let fixture = try Self.fullSite()
+        let fixture = try Self.fullSite([
+            "content/drops/bowls.md": Fixture.drop("slug: bowls\ntags: [bowls]\nimages: [{ src: bowl.png, alt: A bowl }]", title: "Bowls")
+                .replacingOccurrences(of: "opens: 2026-12-04T18:00:00+01:00", with: "opens: 2026-12-07T18:00:00+01:00")
+                .replacingOccurrences(of: "closes: 2026-12-06T18:00:00+01:00", with: "closes: 2026-12-08T18:00:00+01:00")
+                .replacingOccurrences(of: "tags: [ceramics]\n", with: ""),
+        ])
+        try MediaPageTests.ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=600x400", "-frames:v", "1",
+                                   fixture.root.appendingPathComponent("content/drops/bowl.png").path])
         try await fixture.build()
         // The real output, as built, plus what `publish` writes beside it.
         let outputs = StaticFiles.walk(fixture.root.appendingPathComponent("public")) + ["_headers"]
@@ -42,6 +49,7 @@ import Testing
         }
         #expect(outputs.contains { $0.hasPrefix("css/site.") && $0.hasSuffix(".css") })
         #expect(outputs.contains { $0.hasPrefix("favicon.") }, "a theme static file")
+        #expect(outputs.contains { $0.hasPrefix("media/bowl-") && $0.hasSuffix(".webp") }, "a media output")
 
         // One draft drop claims them all: a draft adds no output of its own.
         let items = outputs.map { "  - \"\(Self.alias(naming: $0))\"" }.joined(separator: "\n")
@@ -50,7 +58,8 @@ import Testing
         let expected = outputs.enumerated().map { index, path in
             let alias = DropLoader.normalizeAlias(Self.alias(naming: path))!
             let writer = path == "_headers" ? "dropgen publish" : "the site"
-            return "content/drops/hijack.md:\(6 + index):5: aliases: `\(alias)` is taken: \(writer) writes \(path); "
+            let taken = path.hasPrefix("media/") ? "media/" : path  // media/ is dropgen's whole
+            return "content/drops/hijack.md:\(6 + index):5: aliases: `\(alias)` is taken: \(writer) writes \(taken); "
                 + "an alias may only claim a path that no page or file of the site uses"
         }
         #expect(errors.sorted() == expected.sorted())

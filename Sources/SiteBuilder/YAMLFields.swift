@@ -233,16 +233,25 @@ struct YAMLFields {
         return YAMLFields.mapping(node, source: source, path: keyPath(key), log: &log)
     }
 
-    /// A list of mappings, e.g. `pickup:` or `images:`.
-    func fieldsList(_ key: String, log: inout DiagnosticLog) -> [YAMLFields] {
-        guard let node = node(key) else { return [] }
-        guard let sequence = node.sequence else {
-            log.add(diagnostic(key, "expected a list, got \(describe(node))"))
-            return []
+    /// A list of mappings, e.g. `pickup:` or `images:`. Each item's fields are made as the list
+    /// is walked, and dropped after: YAML aliases can repeat one large mapping a thousand times.
+    func fieldsList(_ key: String, log: inout DiagnosticLog) -> LazyMapSequence<[(index: Int, mapping: Node.Mapping)], YAMLFields> {
+        var mappings: [(index: Int, mapping: Node.Mapping)] = []
+        if let node = node(key) {
+            if let sequence = node.sequence {
+                for (index, item) in sequence.enumerated() {
+                    if let mapping = item.mapping {
+                        mappings.append((index, mapping))
+                    } else {
+                        _ = YAMLFields.mapping(item, source: source, path: keyPath("\(key)[\(index)]"), log: &log)
+                    }
+                }
+            } else {
+                log.add(diagnostic(key, "expected a list, got \(describe(node))"))
+            }
         }
-        return sequence.enumerated().compactMap { index, item in
-            YAMLFields.mapping(item, source: source, path: keyPath("\(key)[\(index)]"), log: &log)
-        }
+        let source = source, path = keyPath(key)
+        return mappings.lazy.map { YAMLFields($0.mapping, source: source, path: "\(path)[\($0.index)]") }
     }
 }
 

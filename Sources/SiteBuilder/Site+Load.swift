@@ -352,6 +352,10 @@ struct ContentFiles {
     static func list(root: URL) -> ContentFiles {
         var files = ContentFiles()
         let site = SiteFolder(root: root)
+        if site.leaves(root.path + "/content") {
+            files.leaving = ["content"]
+            return files
+        }
         files.drops = markdown(in: "content/drops", root: root, bundles: true, site: site, leaving: &files.leaving)
         files.creators = markdown(in: "content/creators", root: root, bundles: false, site: site, leaving: &files.leaving)
         files.badges = markdown(in: "content/badges", root: root, bundles: false, site: site, leaving: &files.leaving)
@@ -369,10 +373,9 @@ struct ContentFiles {
         let directory = root.path + "/" + folder
         guard let handle = opendir(directory) else { return [] }
         defer { closedir(handle) }
-        // `content` or `content/drops` itself may be a link.
+        // `content/drops` itself may be a link.
         if site.leaves(directory) {
-            let parent = root.path + "/content"
-            leaving.append(site.leaves(parent) ? "content" : folder)
+            leaving.append(folder)
             return []
         }
         var paths: [String] = []

@@ -243,6 +243,7 @@ import Testing
         LinkCase(link: "content/badges/vip.md", reported: "content/badges/vip.md"),
         LinkCase(link: "content/events/fair.md", reported: "content/events/fair.md"),
         LinkCase(link: "content/events", reported: "content/events", folder: true),
+        LinkCase(link: "content", reported: "content", folder: true),
         LinkCase(link: "data/orders.csv", reported: "data/orders.csv"),
         LinkCase(link: "templates/footer.mustache", reported: "templates/footer.mustache"),
         LinkCase(link: "static/secret.txt", reported: "static/secret.txt"),
@@ -253,6 +254,7 @@ import Testing
         // Outside the site: a folder holding a valid-looking file of every kind.
         let outside = try Fixture(files: [
             "file": Fixture.config, "folder/index.md": Fixture.drop("slug: bundle"), "folder/fair.md": "---\ntitle: x\n---\n",
+            "folder/drops/stolen.md": Fixture.drop(title: "Stolen"),
         ])
         let fixture = try Fixture.site()
         let link = fixture.root.appendingPathComponent(testCase.link)

@@ -4,7 +4,7 @@ DROPGEN = .build/debug/dropgen
 # so that every drop state shows. Override with `make demo DEMO_NOW=…`.
 DEMO_NOW ?= 2026-12-04T12:00:00+01:00
 
-.PHONY: deps build demo test clean
+.PHONY: deps build demo test fuzz clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -28,9 +28,17 @@ test: deps
 	$(SWIFT) build --build-tests
 	@eval "$$(bash scripts/s3-server.sh start)" && scratch="$$(mktemp -d)" \
 		&& trap 'bash scripts/s3-server.sh stop; rm -rf "$$scratch"' EXIT && TMPDIR="$$scratch" $(SWIFT) test --skip-build
+	@FUZZ_SECONDS=$(TEST_FUZZ_SECONDS) SWIFT=$(SWIFT) bash scripts/fuzz.sh
+
+# libFuzzer targets for every parser (Fuzz/, built with address sanitizer into .build-fuzz/), one
+# after another for FUZZ_SECONDS each; `make test` runs each for TEST_FUZZ_SECONDS.
+FUZZ_SECONDS ?= 60
+TEST_FUZZ_SECONDS ?= 5
+fuzz: deps
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) SWIFT=$(SWIFT) bash scripts/fuzz.sh
 
 clean:
-	rm -rf .build public .dropgen-cache .edge
+	rm -rf .build .build-fuzz public .dropgen-cache .edge
 
 # Synthetic-site benchmark (release build); BENCH_DROPS=1000 for a quick run.
 .PHONY: bench

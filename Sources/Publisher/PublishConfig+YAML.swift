@@ -69,7 +69,9 @@ extension PublishConfig {
 
     /// `30m`, `2h`, `90s`, `1.5s`: a duration as `parseDuration` reads it.
     static func durationText(_ seconds: TimeInterval) -> String {
-        for (unit, size) in [("d", 86400.0), ("h", 3600), ("m", 60)] where seconds >= size && seconds.truncatingRemainder(dividingBy: size) == 0 {
+        // Whole units only while the count fits an Int (`5.5e37` seconds trapped; found by fuzzing).
+        for (unit, size) in [("d", 86400.0), ("h", 3600), ("m", 60)]
+        where seconds >= size && seconds / size < 1e15 && seconds.truncatingRemainder(dividingBy: size) == 0 {
             return "\(Int(seconds / size))\(unit)"
         }
         return seconds == seconds.rounded() && seconds < 1e15 ? "\(Int(seconds))s" : "\(seconds)s"
@@ -78,15 +80,21 @@ extension PublishConfig {
     /// Parses `1h`, `30m`, `45s`, `2d` or a plain number of seconds.
     static func parseDuration(_ text: String) -> TimeInterval? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if let seconds = Double(trimmed), seconds >= 0 { return seconds }
-        guard let unit = trimmed.last, let value = Double(trimmed.dropLast()), value >= 0 else { return nil }
-        switch unit {
-        case "s": return value
-        case "m": return value * 60
-        case "h": return value * 3600
-        case "d": return value * 86400
-        default: return nil
+        let seconds: Double
+        if let plain = Double(trimmed) {
+            seconds = plain
+        } else {
+            guard let unit = trimmed.last, let value = Double(trimmed.dropLast()) else { return nil }
+            switch unit {
+            case "s": seconds = value
+            case "m": seconds = value * 60
+            case "h": seconds = value * 3600
+            case "d": seconds = value * 86400
+            default: return nil
+            }
         }
+        // `inf`, `1e400` and `1e307d` read as numbers, but they are no duration (found by fuzzing).
+        return seconds.isFinite && seconds >= 0 ? seconds : nil
     }
 }
 

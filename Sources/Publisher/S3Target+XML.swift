@@ -60,6 +60,13 @@ final class XMLTree {
     func child(_ name: String) -> XMLTree? { children.first { $0.name == name } }
 
     static func parse(_ data: Data) throws -> XMLTree {
+        // S3 answers in UTF-8. FoundationXML traps on a tag name that is not valid UTF-8 (libxml2
+        // hands the bytes on as they are), so a broken or hostile endpoint could crash a publish:
+        // such a body is refused before it is parsed (found by fuzzing).
+        guard String(validating: data, as: UTF8.self) != nil else {
+            throw PublishError.request(target: "S3", operation: "XML", key: "", status: 200, code: nil,
+                                       message: "unreadable XML: not UTF-8")
+        }
         let builder = Builder()
         let parser = XMLParser(data: data)
         parser.delegate = builder

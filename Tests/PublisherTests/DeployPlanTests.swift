@@ -219,6 +219,23 @@ struct DeployPlanTests {
         #expect(error == S3ErrorBody(code: "SignatureDoesNotMatch", message: "no"))
     }
 
+    /// Bytes that are not UTF-8 anywhere in an answer (in a tag name they made FoundationXML trap;
+    /// found by fuzzing, Fuzz/Corpus/s3-xml/regression-tag-not-utf8) are an unreadable answer.
+    @Test(arguments: [
+        [UInt8]("<ListBucketResult><Contents><Key".utf8) + [0xCA, 0xCA] + [UInt8]("></Key></Contents></ListBucketResult>".utf8),
+        [UInt8]("<Error><Code>Si<ListBuck".utf8) + [0xCA, 0xCA, 0xCA, 0xCA] + [UInt8]("sult>/Code></Error>".utf8),
+        [UInt8]("<ListBucketResult><Contents><Key>a".utf8) + [0xFF] + [UInt8]("</Key></Contents></ListBucketResult>".utf8),
+        [UInt8]("<ListBucketResult><Contents><Key>".utf8) + [0xED, 0xA0, 0x80] + [UInt8]("</Key></Contents></ListBucketResult>".utf8),
+    ])
+    func xmlThatIsNotUTF8IsUnreadable(_ bytes: [UInt8]) {
+        #expect(S3ErrorBody.parse(Data(bytes)) == nil)
+        #expect {
+            _ = try ListBucketResult.parse(Data(bytes))
+        } throws: { error in
+            "\(error)" == "XML '' at S3 failed: HTTP 200: unreadable XML: not UTF-8"
+        }
+    }
+
     @Test func purgeURLs() {
         #expect(PurgeHook.publicURL(for: "drops/a/index.html", baseURL: "https://shop.example/") == "https://shop.example/drops/a/")
         #expect(PurgeHook.publicURL(for: "index.html", baseURL: "https://shop.example") == "https://shop.example/")

@@ -107,6 +107,7 @@ struct PublishConfigTests {
     @Test(arguments: [
         ("publish:\n  retain: zero\n", "retain"),
         ("publish:\n  grace: soon\n", "grace"),
+        ("publish:\n  grace: inf\n", "grace"),
         ("publish:\n  targets:\n    x: { url: 'ftp://a' }\n  default: x\n", "url"),
         ("publish:\n  default: nowhere\n", "default"),
         ("publish:\n  targets:\n    x: { endpoint: 'http://a' }\n", "x"),
@@ -130,6 +131,23 @@ struct PublishConfigTests {
         #expect(PublishConfig.parseDuration("15m") == 900)
         #expect(PublishConfig.parseDuration("120") == 120)
         #expect(PublishConfig.parseDuration("1w") == nil)
+    }
+
+    /// Whatever Double reads that is not a finite, non-negative number is no duration, with or
+    /// without a unit (found by fuzzing: `grace: inf` was accepted).
+    @Test(arguments: ["inf", "infinity", "+inf", "-inf", "nan", "1e400", "infs", "infd", "1e307d", "1e305h", "1.8e308m", "-1", "-0.5h", "-nans"])
+    func durationsAreFinite(_ text: String) {
+        #expect(PublishConfig.parseDuration(text) == nil)
+    }
+
+    /// Every duration is written as messages write it without a trap, and reads back the same
+    /// (found by fuzzing: 5.5e37 seconds, a whole number of days, trapped converting to Int).
+    @Test(arguments: [("55555555555555555555555555555555555555", "5.555555555555555e+37s"), ("1e300", "1e+300s"),
+                      ("86400", "1d"), ("90m", "90m"), ("1.5h", "90m"), ("45", "45s"), ("0.5", "0.5s"), ("0", "0s")])
+    func durationsAreWrittenBack(_ text: String, _ written: String) throws {
+        let seconds = try #require(PublishConfig.parseDuration(text))
+        #expect(PublishConfig.durationText(seconds) == written)
+        #expect(PublishConfig.parseDuration(written) == seconds)
     }
 
     @Test func makesTargets() throws {

@@ -1,0 +1,1 @@
+../../../Sources/PreviewServer/ByteRange.swift

@@ -114,6 +114,8 @@ public struct DeployRecord: Codable, Sendable, Equatable {
         }
         guard files.count <= Self.maxFiles else { throw refuse("\(files.count) files, more than \(Self.maxFiles)") }
         var seen: Set<String> = []
+        // `totalBytes` must add up without a trap (two sizes of Int.max did; found by fuzzing).
+        var total = 0
         for file in files {
             if let problem = ObjectKey.problem(file.path) { throw refuse("path '\(file.path)': \(problem)") }
             if file.path.hasPrefix(Self.reservedPrefix) {
@@ -121,6 +123,9 @@ public struct DeployRecord: Codable, Sendable, Equatable {
             }
             guard Self.isHex(file.sha256) else { throw refuse("path '\(file.path)': sha256 '\(file.sha256)' is not 64 hex digits") }
             guard file.size >= 0 else { throw refuse("path '\(file.path)': negative size") }
+            let (sum, overflow) = total.addingReportingOverflow(file.size)
+            guard !overflow else { throw refuse("path '\(file.path)': the sizes add up to more than \(Int.max) bytes") }
+            total = sum
             guard seen.insert(file.path).inserted else { throw refuse("path '\(file.path)' is listed twice") }
         }
     }

@@ -292,6 +292,13 @@ struct HostileRecordTests {
                    let files = record["files"] as! [[String: Any]]
                    record["files"] = files + [files[0]]
                }, expected: "is listed twice"),
+        // Found by fuzzing (Fuzz/Corpus/deploy-record/regression-sizes-overflow): listing the deploys trapped.
+        Tamper(name: "sizes that add up past Int.max", edit: { record in
+                   let files = record["files"] as! [[String: Any]]
+                   var big = files[0]
+                   big["path"] = "zz-big.bin"
+                   record["files"] = (files + [big]).map { file in var file = file; file["size"] = Int.max; return file }
+               }, expected: "the sizes add up to more than 9223372036854775807 bytes"),
     ]
 
     @Test(arguments: tampers)

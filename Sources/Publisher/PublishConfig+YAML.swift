@@ -9,6 +9,10 @@ extension PublishConfig {
     /// Parses the `publish:` section out of a whole `dropgen.yaml` text.
     static func parse(yaml: String, fileName: String, siteRoot: URL) throws -> PublishConfig {
         let root: Node?
+        if let (line, column) = YAMLDepth.firstPastLimit(yaml) {
+            throw PublishConfigError(file: fileName, line: line, column: column, key: nil,
+                                     message: "invalid YAML: lists and mappings nested too deep (the limit is \(YAMLDepth.limit) levels)")
+        }
         do {
             root = try Yams.compose(yaml: yaml)
         } catch let error as YamlError {

@@ -17,14 +17,19 @@ let mergeOnly = Resolver.basic.appending(.merge)
 /// and every node's tag holds one: made once here, and only ever read.
 nonisolated(unsafe) let sharedConstructor = Constructor.default
 
-/// libyaml's limit on nested collections (its `MAX_NESTING_LEVEL`, which counts block and flow
-/// levels a little differently); deeper YAML is an error.
-let yamlMaxDepth = 1000
+/// Lists and mappings nested deeper than this are an error (`YAMLDepth`).
+let yamlMaxDepth = YAMLDepth.limit
+
+/// The error for a document nested past `yamlMaxDepth` (or past libyaml's limit).
+let yamlTooDeep = "invalid YAML: lists and mappings nested too deep (the limit is \(yamlMaxDepth) levels)"
 
 /// Parses a YAML document into a node tree that keeps line and column marks.
 func composeYAML(_ text: String, source: YAMLSource) throws(Diagnostic) -> Node? {
     // Plain front matter is read without libyaml; anything else, errors included, goes to Yams.
     if let node = SimpleYAML.compose(text, resolver: mergeOnly) { return node }
+    if let (line, column) = YAMLDepth.firstPastLimit(text, limit: yamlMaxDepth) {
+        throw Diagnostic(file: source.file, line: line + source.lineOffset, column: column, message: yamlTooDeep)
+    }
     do {
         return try Yams.compose(yaml: text, mergeOnly, sharedConstructor, .utf8)
     } catch let error as YamlError {
@@ -32,9 +37,11 @@ func composeYAML(_ text: String, source: YAMLSource) throws(Diagnostic) -> Node?
         case .scanner(let context, let problem, let mark, _),
              .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
-            var detail = [context.map { "\($0.text)" }, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
+            let detail = [context.map { "\($0.text)" }, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
             // libyaml's own words name its C function; the limit is what a creator can act on.
-            if problem.hasPrefix("Maximum nesting level reached") { detail = "lists and mappings nested too deep (the limit is about \(yamlMaxDepth) levels)" }
+            if problem.hasPrefix("Maximum nesting level reached") {
+                throw Diagnostic(file: source.file, line: mark.line + source.lineOffset, column: mark.column, message: yamlTooDeep)
+            }
             throw Diagnostic(file: source.file, line: mark.line + source.lineOffset, column: mark.column,
                              message: "invalid YAML: \(detail)")
         default:

@@ -1,4 +1,5 @@
 import Foundation
+import Publisher
 import Testing
 import Yams
 @testable import SiteBuilder
@@ -13,15 +14,15 @@ import Yams
         (0..<n).map { String(repeating: " ", count: $0) + "k\($0):" }.joined(separator: "\n") + "\n"
     }
 
-    static let tooDeep = "invalid YAML: lists and mappings nested too deep (the limit is about 1000 levels)"
+    static let tooDeep = "invalid YAML: lists and mappings nested too deep (the limit is 200 levels)"
 
     static func composed(_ yaml: String) -> Result<Node?, Diagnostic> {
         Result { () throws(Diagnostic) in try composeYAML(yaml, source: YAMLSource(file: "x.md", lineOffset: 1)) }
     }
 
-    /// The fast path reads shallow documents itself, leaves deeper ones to Yams, and libyaml
-    /// refuses from 1,000 block levels on: the same answer either way, and no deep recursion.
-    @Test(arguments: [(2, true), (SimpleYAML.maxDepth, true), (SimpleYAML.maxDepth + 1, false), (999, false)])
+    /// The fast path reads shallow documents itself, leaves deeper ones to Yams, and more than
+    /// `yamlMaxDepth` levels are refused before Yams sees them.
+    @Test(arguments: [(2, true), (SimpleYAML.maxDepth, true), (SimpleYAML.maxDepth + 1, false), (yamlMaxDepth, false)])
     func nestingWithinTheLimitLoads(depth: Int, fast: Bool) throws {
         let yaml = Self.nestedMappings(depth)
         #expect((SimpleYAML.compose(yaml, resolver: mergeOnly) != nil) == fast)
@@ -36,7 +37,10 @@ import Yams
     }
 
     static let deepDocuments: [(String, String)] = [
+        ("201 block mappings", nestedMappings(201)),
         ("1,000 block mappings", nestedMappings(1000)),
+        ("201 compact lists", "k:\n" + String(repeating: "- ", count: 201) + "x\n"),
+        ("150 mappings holding 51 flow lists", nestedMappings(150).dropLast() + " [\n" + String(repeating: "[", count: 50) + String(repeating: "]", count: 51) + "\n"),
         ("4,000 block mappings", nestedMappings(4000)),
         ("100,000 flow lists", "k: " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "\n"),
         ("100,000 flow mappings", "k: " + String(repeating: "{a: ", count: 100_000) + String(repeating: "}", count: 100_000) + "\n"),
@@ -53,12 +57,38 @@ import Yams
         #expect(diagnostic.message == Self.tooDeep, "\(label)")
     }
 
+    /// macOS gives secondary threads (the ones loading runs on) 512 KB of stack: YAML at the
+    /// deepest allowed, and past it, must load or fail there too (999 levels, which libyaml
+    /// takes, overflowed it while Yams composed them).
+    @Test(arguments: [200, 201, 999, 4000])
+    func deepYAMLOnASmallStack(depth: Int) async {
+        let yaml = Self.nestedMappings(depth)
+        let outcome: String = await withCheckedContinuation { continuation in
+            let thread = Thread {
+                switch Self.composed(yaml) {
+                case .success: continuation.resume(returning: "loaded")
+                case .failure(let diagnostic): continuation.resume(returning: diagnostic.message)
+                }
+            }
+            thread.stackSize = 512 * 1024
+            thread.start()
+        }
+        #expect(outcome == (depth <= yamlMaxDepth ? "loaded" : Self.tooDeep))
+    }
+
     /// 4,000 indented levels of front matter used to overflow the stack and kill `serve`.
     @Test func deepFrontMatterFailsTheBuild() async throws {
         let deep = "deep:\n" + (1..<4000).map { String(repeating: " ", count: $0) + "k\($0):" }.joined(separator: "\n")
         let site = try Fixture.site(["content/drops/mugs.md": Fixture.drop(deep)])
         let errors = try await site.errors()
-        #expect(errors == ["content/drops/mugs.md:1013:1000: \(Self.tooDeep)"], "\(errors)")
+        #expect(errors == ["content/drops/mugs.md:214:201: \(Self.tooDeep)"], "\(errors)")
+    }
+
+    /// `publish` reads dropgen.yaml on its own: the same limit holds there.
+    @Test func deepPublishConfigIsAnError() throws {
+        let site = try Fixture.site(["dropgen.yaml": Fixture.config + "publish:\n" + (1...999).map { String(repeating: " ", count: $0) + "k\($0):" }.joined(separator: "\n")])
+        let error = try #require(throws: PublishConfigError.self) { try PublishConfig.load(siteRoot: site.root) }
+        #expect(error.description == "dropgen.yaml:205:201: invalid YAML: lists and mappings nested too deep (the limit is 200 levels)")
     }
 
     // MARK: - Linear time

@@ -31,24 +31,20 @@ done
 # The fuzz package starts from the versions the main build resolved. Only once: replacing its own
 # file later makes SwiftPM resolve again and rebuild every dependency.
 if [ -f Package.resolved ] && [ ! -f Fuzz/Package.resolved ]; then cp Package.resolved Fuzz/Package.resolved; fi
-echo "fuzz: building ${#targets[@]} target(s) into $BUILD (sanitizers: fuzzer, address)" >&2
+echo "fuzz: building the targets into $BUILD (sanitizers: fuzzer, address)" >&2
 start=$(date +%s)
 # SwiftPM's --sanitize=fuzzer links libFuzzer's main instead of the executable's; it passes each
 # sanitizer as its own -sanitize= flag, of which swiftc keeps only the last, so the combined flag
 # is repeated for the compiler (otherwise the Swift code gets no coverage instrumentation).
 build=("$SWIFT" build --package-path Fuzz --build-path "$BUILD" --sanitize=fuzzer --sanitize=address
        -Xswiftc -sanitize=fuzzer,address)
-# One product per call (SwiftPM keeps only the last --product); all of them at once when none is named.
-products=("")
-[ $# -gt 0 ] && products=("${targets[@]/#/--product=fuzz-}")
-: >"$OUT/build.log"
-for product in "${products[@]}"; do
-  if ! "${build[@]}" $product >>"$OUT/build.log" 2>&1; then
-    grep -v "Cannot export local symbol" "$OUT/build.log" | tail -40 >&2
-    echo "fuzz: the build failed (log: $OUT/build.log)" >&2
-    exit 1
-  fi
-done
+# Always every target, even when only some run: alternating `--product` builds with whole-package
+# builds in one build folder made SwiftPM rebuild every dependency.
+if ! "${build[@]}" >"$OUT/build.log" 2>&1; then
+  grep -v "Cannot export local symbol" "$OUT/build.log" | tail -40 >&2
+  echo "fuzz: the build failed (log: $OUT/build.log)" >&2
+  exit 1
+fi
 echo "fuzz: built in $(( $(date +%s) - start )) s" >&2
 bin=$("$SWIFT" build --package-path Fuzz --build-path "$BUILD" --sanitize=fuzzer --sanitize=address --show-bin-path)
 

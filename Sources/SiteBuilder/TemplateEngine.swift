@@ -1,3 +1,5 @@
+import Foundation
+
 /// dropgen's own Mustache engine: renders `TemplateValue` with no `Any` and no dynamic casts,
 /// appending into one byte buffer per page.
 ///
@@ -34,6 +36,10 @@ struct TemplateLibrary: Sendable {
         var templates: [String: Template] = [:]
         var partials: [String: [(name: String, position: Int)]] = [:]
         var diagnostics: [Diagnostic] = []
+        // The parser recurses once per section, with a large frame in a debug build: it runs on a
+        // thread with room for `maxDepth` levels, whatever thread asked (macOS gives secondary
+        // threads 512 KB, which held fewer than 50).
+        onLargeStack {
         for name in sources.keys.sorted() {
             let source = sources[name]!
             var parser = TemplateParser(source)
@@ -45,6 +51,7 @@ struct TemplateLibrary: Sendable {
                 diagnostics.append(Diagnostic(file: "templates/\(name).mustache", line: line, column: column,
                                               message: "template error: \(error.message)"))
             }
+        }
         }
         if diagnostics.isEmpty {
             diagnostics = Self.loops(partials, sources: sources)
@@ -239,4 +246,29 @@ struct TemplateSyntaxError: Error {
     /// Index into the template's characters.
     var position: Int
     var message: String
+}
+
+/// Runs `body` on a thread of its own with a 16 MB stack, and waits for it.
+func onLargeStack(_ body: () -> Void) {
+    withoutActuallyEscaping(body) { body in
+        let box = ClosureBox(body)
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            box.run()
+            done.signal()
+        }
+        thread.stackSize = 16 << 20
+        thread.start()
+        done.wait()
+    }
+}
+
+/// Hands a closure to another thread and lets go of it once run: it must not outlive the call.
+private final class ClosureBox: @unchecked Sendable {
+    private var body: (() -> Void)?
+    init(_ body: @escaping () -> Void) { self.body = body }
+    func run() {
+        body?()
+        body = nil
+    }
 }

@@ -193,6 +193,27 @@ import Yams
         ])
     }
 
+    /// Parsing and rendering at the deepest allowed, on a 512 KB stack (macOS's secondary threads).
+    @Test func deepestTemplatesOnASmallStack() async throws {
+        let limit = TemplateLibrary.maxDepth
+        // A third as many templates of two sections and a partial each, and 99 sections in one:
+        // 99 levels both. (The parser alone overflowed this stack below 50.)
+        var sources = ["deep": String(repeating: "{{#a}}", count: limit - 1) + "x" + String(repeating: "{{/a}}", count: limit - 1)]
+        for index in 0..<(limit - 1) / 3 {
+            sources["p\(index)"] = "{{#a}}{{#a}}" + (index < (limit - 1) / 3 - 1 ? "{{> p\(index + 1)}}" : "y") + "{{/a}}{{/a}}"
+        }
+        let all = sources
+        let outputs: [String?] = await withCheckedContinuation { continuation in
+            let thread = Thread {
+                let library = try? TemplateLibrary(all)
+                continuation.resume(returning: [library?.render("deep", ["a": true]), library?.render("p0", ["a": true])])
+            }
+            thread.stackSize = 512 * 1024
+            thread.start()
+        }
+        #expect(outputs == ["x", "y"])
+    }
+
     @Test func aLoopInTheSiteTemplatesFailsTheBuild() async throws {
         let site = try Fixture.site(["templates/card.mustache": "<li>{{title}}</li>\n{{> footer}}\n", "templates/footer.mustache": "{{#x}}{{> card}}{{/x}}"])
         #expect(try await site.errors() == ["templates/card.mustache:2:1: template error: partials include each other in a loop: card → footer → card"])

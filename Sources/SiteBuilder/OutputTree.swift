@@ -26,7 +26,11 @@ public enum OutputWriter {
     static func prepareStaging(for output: URL) throws -> URL {
         let manager = FileManager.default
         let parent = output.deletingLastPathComponent()
-        try manager.createDirectory(at: parent, withIntermediateDirectories: true)
+        do {
+            try manager.createDirectory(at: parent, withIntermediateDirectories: true)
+        } catch {
+            throw Refused(description: "cannot make the folder \(parent.path) for --out: \(Self.reason(error))")
+        }
         var isFolder: ObjCBool = false
         if manager.fileExists(atPath: output.path, isDirectory: &isFolder) {
             guard isFolder.boolValue else {
@@ -40,10 +44,18 @@ public enum OutputWriter {
         removeLeftovers(of: output)
         let staging = sibling(of: output, "staging", ProcessInfo.processInfo.processIdentifier)
         try? manager.removeItem(at: staging)
-        try manager.createDirectory(at: staging.appendingPathComponent(".dropgen"), withIntermediateDirectories: true)
-        // The mark that tells a later build this folder is dropgen's to remove, should this one be killed.
-        try writeFile(Data(), to: staging.appendingPathComponent(BuildManifest.incompleteMarker).path)
+        do {
+            try manager.createDirectory(at: staging.appendingPathComponent(".dropgen"), withIntermediateDirectories: true)
+            // The mark that tells a later build this folder is dropgen's to remove, should this one be killed.
+            try writeFile(Data(), to: staging.appendingPathComponent(BuildManifest.incompleteMarker).path)
+        } catch {
+            throw Refused(description: "cannot write beside \(output.path) (the build stages its output in \(staging.lastPathComponent)): \(Self.reason(error))")
+        }
         return staging
+    }
+
+    static func reason(_ error: any Error) -> String {
+        (error as? WriteFailed).map { String(cString: strerror($0.code)) } ?? error.localizedDescription
     }
 
     /// `.public.staging-<pid>` and `.public.old-<pid>` beside `public/`: a build's folders on the way in and out.

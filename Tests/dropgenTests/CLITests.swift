@@ -140,5 +140,11 @@ extension CLITests {
         #expect(result.status == 1, "\(result.stderr)")
         #expect(result.stderr.contains("notes.txt is a file, not a dropgen output folder"), "\(result.stderr)")
         #expect(try String(contentsOf: root.appendingPathComponent("notes.txt"), encoding: .utf8) == "mine")
+
+        // An --out whose folder cannot be made is the user's to fix (exit 1), not an internal error.
+        let below = try Self.run(["build", "--site", root.path, "--out", root.appendingPathComponent("notes.txt/public").path])
+        #expect(below.status == 1, "\(below.stderr)")
+        #expect(below.stderr.contains("cannot make the folder \(root.appendingPathComponent("notes.txt").path) for --out: "), "\(below.stderr)")
+        #expect(try String(contentsOf: root.appendingPathComponent("notes.txt"), encoding: .utf8) == "mine")
     }
 }

@@ -67,6 +67,12 @@ final class XMLTree {
             throw PublishError.request(target: "S3", operation: "XML", key: "", status: 200, code: nil,
                                        message: "unreadable XML: not UTF-8")
         }
+        // FoundationXML also crashes on a processing instruction without data (`<?xml?>`, `<?x?>`).
+        // S3 sends none but the XML declaration, which starts the body and names its version.
+        if let problem = processingInstruction(in: data) {
+            throw PublishError.request(target: "S3", operation: "XML", key: "", status: 200, code: nil,
+                                       message: "unreadable XML: \(problem)")
+        }
         let builder = Builder()
         let parser = XMLParser(data: data)
         parser.delegate = builder
@@ -75,6 +81,24 @@ final class XMLTree {
                                        message: "unreadable XML: \(parser.parserError.map { "\($0)" } ?? "empty")")
         }
         return root
+    }
+
+    /// What is wrong with the body's `<?` sequences: only a declaration `<?xml version…` at the
+    /// very start (after an optional byte order mark) is allowed.
+    private static func processingInstruction(in data: Data) -> String? {
+        let bytes = [UInt8](data)
+        let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        var index = start
+        while index + 1 < bytes.count {
+            if bytes[index] == UInt8(ascii: "<") && bytes[index + 1] == UInt8(ascii: "?") {
+                let declaration = Array("<?xml".utf8)
+                let isDeclaration = index == start && bytes[index...].starts(with: declaration)
+                    && index + 5 < bytes.count && [0x20, 0x09, 0x0D, 0x0A].contains(bytes[index + 5])
+                if !isDeclaration { return index == start ? "an XML declaration without a version" : "a processing instruction" }
+            }
+            index += 1
+        }
+        return nil
     }
 
     private final class Builder: NSObject, XMLParserDelegate {

@@ -236,6 +236,25 @@ struct DeployPlanTests {
         }
     }
 
+    /// Processing instructions, which FoundationXML crashed on when they carry no data (found by
+    /// fuzzing, Fuzz/Corpus/s3-xml/regression-declaration-without-version); the declaration is fine.
+    @Test(arguments: [
+        ("<?xml?>\n<Error><Code>x</Code></Error>", "an XML declaration without a version"),
+        ("<?x?><Error><Code>x</Code></Error>", "an XML declaration without a version"),
+        ("<Error><?pi?><Code>x</Code></Error>", "a processing instruction"),
+        ("<?xml version=\"1.0\"?><Error><Code>x</Code><?php echo 1 ?></Error>", "a processing instruction"),
+    ])
+    func processingInstructionsAreUnreadable(_ xml: String, _ problem: String) {
+        #expect(S3ErrorBody.parse(Data(xml.utf8)) == nil)
+        #expect {
+            _ = try ListBucketResult.parse(Data(xml.utf8))
+        } throws: { error in
+            "\(error)" == "XML '' at S3 failed: HTTP 200: unreadable XML: \(problem)"
+        }
+        let declared = "\u{FEFF}<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>x</Code></Error>"
+        #expect(S3ErrorBody.parse(Data(declared.utf8)) == S3ErrorBody(code: "x", message: nil))
+    }
+
     @Test func purgeURLs() {
         #expect(PurgeHook.publicURL(for: "drops/a/index.html", baseURL: "https://shop.example/") == "https://shop.example/drops/a/")
         #expect(PurgeHook.publicURL(for: "index.html", baseURL: "https://shop.example") == "https://shop.example/")

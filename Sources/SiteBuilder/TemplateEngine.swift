@@ -40,18 +40,18 @@ struct TemplateLibrary: Sendable {
         // thread with room for `maxDepth` levels, whatever thread asked (macOS gives secondary
         // threads 512 KB, which held fewer than 50).
         onLargeStack {
-        for name in sources.keys.sorted() {
-            let source = sources[name]!
-            var parser = TemplateParser(source)
-            do throws(TemplateSyntaxError) {
-                templates[name] = try parser.parseTemplate()
-                partials[name] = parser.partials
-            } catch {
-                let (line, column) = parser.lineAndColumn(of: error.position)
-                diagnostics.append(Diagnostic(file: "templates/\(name).mustache", line: line, column: column,
-                                              message: "template error: \(error.message)"))
+            for name in sources.keys.sorted() {
+                let source = sources[name]!
+                var parser = TemplateParser(source)
+                do throws(TemplateSyntaxError) {
+                    templates[name] = try parser.parseTemplate()
+                    partials[name] = parser.partials
+                } catch {
+                    let (line, column) = parser.lineAndColumn(of: error.position)
+                    diagnostics.append(Diagnostic(file: "templates/\(name).mustache", line: line, column: column,
+                                                  message: "template error: \(error.message)"))
+                }
             }
-        }
         }
         if diagnostics.isEmpty {
             diagnostics = Self.loops(partials, sources: sources)

@@ -301,8 +301,9 @@ struct HostileRecordTests {
                }, expected: "the sizes add up to more than 9223372036854775807 bytes"),
     ]
 
-    @Test(arguments: tampers)
-    func tamperedRecordIsRefused(_ tamper: Tamper) async throws {
+    /// A folder target where v1 and then v3 were published; `first` is v1's deploy id.
+    static func withTwoDeploys(_ body: (_ target: LocalFolderTarget, _ folder: URL, _ site: SiteFixture, _ clock: TestClock,
+                                        _ first: String) async throws -> Void) async throws {
         let folder = TargetSafetyTests.scratch()
         defer { try? FileManager.default.removeItem(at: folder) }
         let target = LocalFolderTarget(root: folder)
@@ -314,32 +315,38 @@ struct HostileRecordTests {
         clock.advance(60)
         try site.build(version: 3)
         _ = try await BehaviourSuite.publisher(target, clock: clock).publish(buildDirectory: site.build)
+        try await body(target, folder, site, clock, first)
+    }
 
-        // Tamper with the first deploy's record, as anyone with write access to the store could.
-        let key = DeployRecord.key(for: first)
-        let stored = try #require(try await target.get(key))
-        var json = try #require(try JSONSerialization.jsonObject(with: stored) as? [String: Any])
-        tamper.edit(&json)
-        let data = try JSONSerialization.data(withJSONObject: json)
-        _ = try await target.put(key, body: data, headers: PruneOwnership.headers, createOnly: false)
-        let before = TargetSafetyTests.snapshot(folder)
+    @Test(arguments: tampers)
+    func tamperedRecordIsRefused(_ tamper: Tamper) async throws {
+        try await Self.withTwoDeploys { target, folder, site, clock, first in
+            // Tamper with the first deploy's record, as anyone with write access to the store could.
+            let key = DeployRecord.key(for: first)
+            let stored = try #require(try await target.get(key))
+            var json = try #require(try JSONSerialization.jsonObject(with: stored) as? [String: Any])
+            tamper.edit(&json)
+            let data = try JSONSerialization.data(withJSONObject: json)
+            _ = try await target.put(key, body: data, headers: PruneOwnership.headers, createOnly: false)
+            let before = TargetSafetyTests.snapshot(folder)
 
-        clock.advance(7200)
-        for attempt in ["rollback", "publish"] {
-            do {
-                if attempt == "rollback" {
-                    _ = try await BehaviourSuite.publisher(target, clock: clock).rollback(to: first)
-                } else {
-                    try site.build(version: 4)
-                    _ = try await BehaviourSuite.publisher(target, clock: clock, retain: 1, grace: 0)
-                        .publish(buildDirectory: site.build, allowManyDeletes: true)
+            clock.advance(7200)
+            for attempt in ["rollback", "publish"] {
+                do {
+                    if attempt == "rollback" {
+                        _ = try await BehaviourSuite.publisher(target, clock: clock).rollback(to: first)
+                    } else {
+                        try site.build(version: 4)
+                        _ = try await BehaviourSuite.publisher(target, clock: clock, retain: 1, grace: 0)
+                            .publish(buildDirectory: site.build, allowManyDeletes: true)
+                    }
+                    Issue.record("\(attempt) acted on a tampered record")
+                } catch let error as PublishError {
+                    #expect(error.description.hasPrefix("\(key): unreadable deploy record: "), "\(attempt): \(error)")
+                    #expect(error.description.contains(tamper.expected), "\(attempt): \(error)")
                 }
-                Issue.record("\(attempt) acted on a tampered record")
-            } catch let error as PublishError {
-                #expect(error.description.hasPrefix("\(key): unreadable deploy record: "), "\(attempt): \(error)")
-                #expect(error.description.contains(tamper.expected), "\(attempt): \(error)")
+                #expect(TargetSafetyTests.snapshot(folder) == before, "\(attempt) changed the target")
             }
-            #expect(TargetSafetyTests.snapshot(folder) == before, "\(attempt) changed the target")
         }
     }
 
@@ -355,30 +362,21 @@ struct HostileRecordTests {
     }
 
     @Test func rollbackRefusesObjectsHoldingOtherBytes() async throws {
-        let folder = TargetSafetyTests.scratch()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let target = LocalFolderTarget(root: folder)
-        let site = try SiteFixture()
-        defer { site.remove() }
-        let clock = TestClock()
-        try site.build(version: 1)
-        let first = try #require(try await BehaviourSuite.publisher(target, clock: clock).publish(buildDirectory: site.build).deployID)
-        clock.advance(60)
-        try site.build(version: 3)
-        _ = try await BehaviourSuite.publisher(target, clock: clock).publish(buildDirectory: site.build)
-        // The kept copy of v1's index.html now holds other bytes.
-        let page = try #require(SiteFixture.files(version: 1)["index.html"])
-        let object = DeployRecord.objectsFolder + SHA256.hash(data: page).hex
-        let evil = Data("<script>evil()</script>".utf8)
-        _ = try await target.put(object, body: evil, headers: ObjectHeaders(contentType: "text/html", cacheControl: "no-cache",
-                                                                            sha256: SHA256.hash(data: evil).hex), createOnly: false)
-        let before = TargetSafetyTests.snapshot(folder)
-        do {
-            _ = try await BehaviourSuite.publisher(target, clock: clock).rollback(to: first)
-            Issue.record("rollback copied an object holding other bytes")
-        } catch let error as PublishError {
-            #expect(error.description.contains("path 'index.html': \(object) holds other bytes"), "\(error)")
+        try await Self.withTwoDeploys { target, folder, _, clock, first in
+            // The kept copy of v1's index.html now holds other bytes.
+            let page = try #require(SiteFixture.files(version: 1)["index.html"])
+            let object = DeployRecord.objectsFolder + SHA256.hash(data: page).hex
+            let evil = Data("<script>evil()</script>".utf8)
+            _ = try await target.put(object, body: evil, headers: ObjectHeaders(contentType: "text/html", cacheControl: "no-cache",
+                                                                                sha256: SHA256.hash(data: evil).hex), createOnly: false)
+            let before = TargetSafetyTests.snapshot(folder)
+            do {
+                _ = try await BehaviourSuite.publisher(target, clock: clock).rollback(to: first)
+                Issue.record("rollback copied an object holding other bytes")
+            } catch let error as PublishError {
+                #expect(error.description.contains("path 'index.html': \(object) holds other bytes"), "\(error)")
+            }
+            #expect(TargetSafetyTests.snapshot(folder) == before)
         }
-        #expect(TargetSafetyTests.snapshot(folder) == before)
     }
 }

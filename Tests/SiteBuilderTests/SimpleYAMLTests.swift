@@ -97,46 +97,10 @@ enum SimpleYAMLCheck {
             Issue.record("Yams finds no document, the fast path does:\n\(yaml)", sourceLocation: sourceLocation)
             return false
         }
-        let differences = differences(fast, reference, at: "")
+        let differences = SimpleYAML.differences(fast, reference)
         #expect(differences.isEmpty, "\(differences.joined(separator: "\n"))\nin:\n\(yaml)", sourceLocation: sourceLocation)
         #expect(fast == reference, sourceLocation: sourceLocation)
         return true
-    }
-
-    static func differences(_ fast: Node, _ yams: Node, at path: String) -> [String] {
-        func mark(_ mark: Mark?) -> String { mark.map(\.description) ?? "none" }
-        var found: [String] = []
-        func check(_ what: String, _ a: String, _ b: String) {
-            if a != b { found.append("\(path) \(what): fast \(a.debugDescription), Yams \(b.debugDescription)") }
-        }
-        switch (fast, yams) {
-        case let (.scalar(a), .scalar(b)):
-            check("string", a.string, b.string)
-            check("bytes", Array(a.string.utf8).description, Array(b.string.utf8).description)
-            check("style", "\(a.style)", "\(b.style)")
-            check("tag", a.tag.description, b.tag.description)
-            check("mark", mark(a.mark), mark(b.mark))
-        case let (.mapping(a), .mapping(b)):
-            check("style", "\(a.style)", "\(b.style)")
-            check("tag", a.tag.description, b.tag.description)
-            check("mark", mark(a.mark), mark(b.mark))
-            check("count", "\(a.count)", "\(b.count)")
-            for (index, (x, y)) in zip(a, b).enumerated() {
-                found += differences(x.key, y.key, at: "\(path)/key\(index)")
-                found += differences(x.value, y.value, at: "\(path)/\(x.key.string ?? "?")")
-            }
-        case let (.sequence(a), .sequence(b)):
-            check("style", "\(a.style)", "\(b.style)")
-            check("tag", a.tag.description, b.tag.description)
-            check("mark", mark(a.mark), mark(b.mark))
-            check("count", "\(a.count)", "\(b.count)")
-            for (index, (x, y)) in zip(a, b).enumerated() {
-                found += differences(x, y, at: "\(path)[\(index)]")
-            }
-        default:
-            found.append("\(path): fast \(fast), Yams \(yams)")
-        }
-        return found
     }
 }
 

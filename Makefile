@@ -4,7 +4,7 @@ DROPGEN = .build/debug/dropgen
 # so that every drop state shows. Override with `make demo DEMO_NOW=…`.
 DEMO_NOW ?= 2026-12-04T12:00:00+01:00
 
-.PHONY: deps build demo test fuzz clean
+.PHONY: deps build demo preview test fuzz clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -16,9 +16,15 @@ demo: build
 	$(DROPGEN) build --site . --out public --now $(DEMO_NOW)
 	$(DROPGEN) publish --site . --target local
 	@echo
-	@echo "The sample market is in public/: open public/index.html, or public/drops/speckled-mugs/index.html."
-	@echo "It is also published to the local edge folder .edge/ (with a _headers file of cache rules);"
-	@echo "\`.build/debug/dropgen deploys\` lists its deploys. Build record: public/.dropgen/build.json."
+	@echo "The sample market is built into public/. To look at it, run \`make preview\` and open"
+	@echo "http://127.0.0.1:8080/ (or /drops/speckled-mugs/): dropgen serve, with the edge's cache rules,"
+	@echo "rebuilding and reloading the tab when a file changes. It is also published to the local edge"
+	@echo "folder .edge/; \`.build/debug/dropgen deploys\` lists its deploys. Build record: public/.dropgen/build.json."
+
+# The sample market in a browser, at the demo's clock: http://127.0.0.1:8080/ (PREVIEW_PORT).
+PREVIEW_PORT ?= 8080
+preview: build
+	$(DROPGEN) serve --site . --now $(DEMO_NOW) --port $(PREVIEW_PORT)
 
 # The Publisher's integration tests need a real S3 server: start SeaweedFS (and the fault proxy)
 # first, export its endpoint and keys, and stop it afterwards whatever the outcome. The tests'

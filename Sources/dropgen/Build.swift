@@ -11,7 +11,7 @@ struct Build: AsyncParsableCommand {
             """)
 
     @OptionGroup var siteOptions: SiteOptions
-    @OptionGroup var clock: ClockOptions
+    @OptionGroup var clock: ClockOptions<DropStateClock>
 
     @Option(name: .long, help: ArgumentHelp("Write the site here instead of <site>/public.", valueName: "DIR"))
     var out: String?
@@ -39,9 +39,11 @@ struct Build: AsyncParsableCommand {
         let terminal = Terminal(quiet: json)
         let options = SiteBuild.Options(
             siteRoot: siteOptions.root, output: out.map { URL(fileURLWithPath: $0, isDirectory: true) }, now: clock.date,
-            pruneCache: pruneCache, progress: terminal.progressHandler, skipsTeardown: true)
+            pruneCache: pruneCache, progress: terminal.progressHandler)
         let started = Date()
-        let report = try await runReportingErrors(terminal) { try await SiteBuild.run(options) }
+        let outcome = try await runReportingErrors(terminal) { try await SiteBuild.run(options) }
+        keptUntilExit = outcome
+        let report = outcome.report
         terminal.finishProgress()
         if json {
             try printJSON(report)
@@ -56,3 +58,7 @@ struct Build: AsyncParsableCommand {
         }
     }
 }
+
+/// The last build's values, never freed: the process ends right after the command, and tearing
+/// a large site down value by value would cost a tenth of its build (see `SiteBuild.Outcome`).
+nonisolated(unsafe) private var keptUntilExit: SiteBuild.Outcome?

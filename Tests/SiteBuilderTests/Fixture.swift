@@ -1,6 +1,8 @@
 import Foundation
+import SiteManifest
 import Testing
 @testable import SiteBuilder
+@testable import SiteSource
 
 /// A site written into a fresh temporary folder from `[path: contents]`, removed afterwards.
 final class Fixture: Sendable {
@@ -92,7 +94,7 @@ final class Fixture: Sendable {
 
     @discardableResult
     func build(now: Date = Fixture.now, out: String = "public") async throws -> SiteBuild.Report {
-        try await SiteBuild.run(SiteBuild.Options(siteRoot: root, output: root.appendingPathComponent(out), now: now))
+        try await SiteBuild.run(SiteBuild.Options(siteRoot: root, output: root.appendingPathComponent(out), now: now)).report
     }
 
     /// The diagnostics of a build that must fail.

@@ -1,8 +1,10 @@
 import Foundation
 import MediaPipeline
 import Publisher
+import SiteManifest
 import Testing
 @testable import SiteBuilder
+@testable import SiteSource
 
 /// Rebuilds into an existing output: only changed pages are rendered, only changed files are
 /// written, and the result is always byte for byte what a cold build gives.
@@ -144,7 +146,7 @@ import Testing
         let session = SiteBuild.Session(contentCache: ContentCache())
         func build() async throws -> SiteBuild.Report {
             try await SiteBuild.run(SiteBuild.Options(siteRoot: fixture.root, output: fixture.root.appendingPathComponent("public"),
-                                                      now: Fixture.now, session: session))
+                                                      now: Fixture.now, session: session)).report
         }
         let first = try await build()
         #expect(first.pagesRendered == first.record.pages && session.manifest?.count == first.files - 1)
@@ -346,7 +348,7 @@ import Testing
         let fixture = try Fixture.site()
         let events = Events()
         let report = try await SiteBuild.run(SiteBuild.Options(siteRoot: fixture.root, output: fixture.root.appendingPathComponent("public"),
-                                                               now: Fixture.now, progress: { events.add($0) }))
+                                                               now: Fixture.now, progress: { events.add($0) })).report
         let pages = events.all.compactMap { event -> (Int, Int)? in
             if case .pages(let done, let total) = event { return (done, total) } else { return nil }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import SiteManifest
 import Testing
 @testable import SiteBuilder
 
@@ -14,7 +15,7 @@ import Testing
                      "content/creators/my-studio.md", "content/badges/founding-maker.md", "content/policies/standard.md"] {
             #expect(written.contains(path), "\(path) missing")
         }
-        let report = try await SiteBuild.run(SiteBuild.Options(siteRoot: root, now: Fixture.now))
+        let report = try await SiteBuild.run(SiteBuild.Options(siteRoot: root, now: Fixture.now)).report
         #expect(report.record.drops == ["scheduled": 1])
         let page = try String(contentsOf: root.appendingPathComponent("public/drops/first-drop/index.html"), encoding: .utf8)
         // Opens at the first Friday 18:00 after the clock (Sat 5 Dec 2026).

@@ -36,7 +36,8 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            resources: [.copy("Theme")]),
+            // The default theme, and the files `init` and `new drop` write.
+            resources: [.copy("Theme"), .copy("Scaffold/Files")]),
         .target(
             name: "MediaPipeline",
             dependencies: [

@@ -45,10 +45,10 @@ extension Scaffold {
             ?? Date(timeIntervalSince1970: ((now.timeIntervalSince1970 / 3600).rounded(.up) + 24) * 3600)
         let clock = LocalClock(timeZone: config.timeZone)
         let closes = opens.addingTimeInterval(2 * 86_400)
-        let text = dropFile(title: title, slug: slug, creator: creatorID, policy: policies.first, currency: config.currency,
-                            opens: clock.iso(opens), closes: clock.iso(closes), earlyOpens: clock.iso(opens.addingTimeInterval(-8 * 3600)),
-                            pickupStarts: clock.iso(closes.addingTimeInterval(86_400)),
-                            pickupEnds: clock.iso(closes.addingTimeInterval(86_400 + 4 * 3600)))
+        let text = try dropFile(title: title, slug: slug, creator: creatorID, policy: policies.first, currency: config.currency,
+                                opens: clock.iso(opens), closes: clock.iso(closes), earlyOpens: clock.iso(opens.addingTimeInterval(-8 * 3600)),
+                                pickupStarts: clock.iso(closes.addingTimeInterval(86_400)),
+                                pickupEnds: clock.iso(closes.addingTimeInterval(86_400 + 4 * 3600)))
         let url = root.appendingPathComponent(path)
         try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         // withoutOverwriting: a file created since the check above is still never replaced.
@@ -56,67 +56,16 @@ extension Scaffold {
         return NewDrop(path: path, slug: slug, creator: creatorID, opens: opens)
     }
 
-    /// Every key of `Site.dropKeys`, in that order; keys that need files or decisions are
-    /// commented out with a working example.
+    /// `Scaffold/Files/new-drop.md`: every key of `Site.dropKeys`, in that order; keys that need
+    /// files or decisions are commented out with a working example.
     static func dropFile(title: String, slug: String, creator: String, policy: String?, currency: String, opens: String,
-                         closes: String, earlyOpens: String, pickupStarts: String, pickupEnds: String) -> String {
-        let policyLine = policy.map { "policy: \($0)" } ?? "# policy: standard"
+                         closes: String, earlyOpens: String, pickupStarts: String, pickupEnds: String) throws -> String {
         let quotedTitle = "\"" + title.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-        return """
-            ---
-            # Required: the product's name, shown as the page title.
-            title: \(quotedTitle)
-            # Required: who makes it, a file name in content/creators/ without .md.
-            creator: \(creator)
-            # The page lives at /drops/\(slug)/; change the slug only before the drop is published.
-            slug: \(slug)
-            # Old URLs that should redirect here, such as [/old-name/].
-            aliases: []
-            # Price in \(currency), a number or a decimal string such as "24.50".
-            price: 25
-            # An optional "was" price, shown struck through.
-            # compare_at: 30
-            # The price holds until this time (structured data for search engines).
-            # price_until: \(closes)
-            # Units made, units left, and how many one buyer may take.
-            edition: 10
-            remaining: 10
-            per_customer_limit: 2
-            # When the drop goes live and ends (RFC 3339 with an offset): the next cadence slot.
-            opens: \(opens)
-            closes: \(closes)
-            # Remove this line when the drop is ready: drafts are never published.
-            # Other values override the computed state: scheduled, live, sold_out, archived.
-            status: draft
-            # Holders of these buyer badges (content/badges/) may buy from an earlier time.
-            # early_access:
-            #   opens: \(earlyOpens)
-            #   badges: [repeat-buyer]
-            # A 10–20 s hero clip from a video beside this file (then use content/drops/\(slug)/index.md).
-            # hero:
-            #   video: hero.mp4
-            #   start: 0
-            #   duration: 12
-            #   poster_at: 2
-            #   alt: What the clip shows, for people who cannot see it
-            # Stills, each with a description.
-            # images:
-            #   - { src: detail.jpg, alt: A close-up of the finish }
-            # Local pickup windows.
-            # pickup:
-            #   - location: Market stall 14
-            #     address: Marktplatz 1
-            #     starts: \(pickupStarts)
-            #     ends: \(pickupEnds)
-            # Refund, reissue and dispute terms: a file name in content/policies/ without .md.
-            \(policyLine)
-            # Free tags; each gets a listing page at /tags/<tag>/.
-            tags: []
-            # Where the checkout lives; the site itself holds no payment data.
-            # buy_url: https://shop.example/checkout/\(slug)
-            ---
-            Describe the drop in Markdown: what it is, how many, how it is made, when and where to pick it up.
-
-            """
+        return try ScaffoldFiles.text("new-drop.md", [
+            "title": quotedTitle, "creator": creator, "slug": slug, "currency": currency,
+            "opens": opens, "closes": closes, "early_opens": earlyOpens,
+            "pickup_starts": pickupStarts, "pickup_ends": pickupEnds,
+            "policy_line": policy.map { "policy: \($0)" } ?? "# policy: standard",
+        ])
     }
 }

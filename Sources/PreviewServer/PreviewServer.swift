@@ -2,6 +2,8 @@ import Crypto
 import Foundation
 import Hummingbird
 import Logging
+import SiteManifest
+import SiteSource
 import Publisher
 import SiteBuilder
 

@@ -1,5 +1,6 @@
 import Foundation
-import Yams
+import SiteManifest
+import SiteSource
 
 /// The `publish:` section of `dropgen.yaml`: where a built site goes and how.
 public struct PublishConfig: Sendable, Equatable {
@@ -77,21 +78,30 @@ public struct PublishConfig: Sendable, Equatable {
     public static let fileName = "dropgen.yaml"
 
     /// Reads `dropgen.yaml` in `siteRoot`, section `publish:`. A missing file or section gives the
-    /// defaults (a local folder target `file://.edge`); an unknown key is an error naming file,
-    /// line and key.
-    public static func load(siteRoot: URL) throws -> PublishConfig {
+    /// defaults (a local folder target `file://.edge`); every mistake is a `Diagnostic` naming
+    /// file, line, column and key, all of them thrown together.
+    public static func load(siteRoot: URL) throws(BuildFailed) -> PublishConfig {
+        var log = DiagnosticLog()
+        guard let config = load(siteRoot: siteRoot, log: &log) else { throw BuildFailed(log) }
+        return config
+    }
+
+    /// The same, adding its mistakes to `log` (as `dropgen check` does, with the site's own);
+    /// nil when there was any.
+    public static func load(siteRoot: URL, log: inout DiagnosticLog) -> PublishConfig? {
         let file = siteRoot.appendingPathComponent(fileName)
         guard FileManager.default.fileExists(atPath: file.path) else {
             return PublishConfig(siteRoot: siteRoot)
         }
-        let text: String
+        let data: Data
         do {
-            text = try String(contentsOf: file, encoding: .utf8)
+            data = try Data(contentsOf: file)
         } catch {
-            throw PublishConfigError(file: fileName, line: nil, column: nil, key: nil,
-                                     message: "cannot read: \(error.localizedDescription)")
+            log.add(Diagnostic(file: fileName, message: "cannot read: \(error.localizedDescription)"))
+            return nil
         }
-        return try parse(yaml: text, fileName: fileName, siteRoot: siteRoot)
+        guard let text = decodeUTF8(data, path: fileName, log: &log) else { return nil }
+        return read(yaml: text, fileName: fileName, siteRoot: siteRoot, log: &log)
     }
 
     /// The purge hook for `target`: its own `purge_url` / `purge_command`, else the site-wide one.
@@ -104,28 +114,12 @@ public struct PublishConfig: Sendable, Equatable {
     }
 
     /// The target named `name`, or the default one.
-    public func target(named name: String?) throws -> Target {
+    public func target(named name: String?) throws(Diagnostic) -> Target {
         let wanted = name ?? defaultTarget
         guard let target = targets[wanted] else {
-            throw PublishConfigError(file: Self.fileName, line: nil, column: nil, key: wanted,
-                                     message: "no publish target named '\(wanted)' (known: \(targets.keys.sorted().joined(separator: ", ")))")
+            throw Diagnostic(file: Self.fileName,
+                             message: "no publish target named '\(wanted)' (known: \(targets.keys.sorted().joined(separator: ", ")))")
         }
         return target
-    }
-}
-
-/// A problem in `dropgen.yaml`, with its place.
-public struct PublishConfigError: Error, CustomStringConvertible, Equatable {
-    public var file: String
-    public var line: Int?
-    public var column: Int?
-    public var key: String?
-    public var message: String
-
-    public var description: String {
-        var place = file
-        if let line { place += ":\(line)" }
-        if let column { place += ":\(column)" }
-        return "\(place): \(message)"
     }
 }

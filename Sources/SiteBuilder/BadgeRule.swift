@@ -1,4 +1,5 @@
 import Foundation
+import SiteSource
 
 /// `rule: { metric, window_days, at_least | at_most, min_orders }`: a badge earned from data,
 /// recomputed at every build so it can be lost as well as won.
@@ -33,7 +34,7 @@ public struct BadgeRule: Sendable, Equatable {
             metric = Metric(rawValue: name)
             if metric == nil {
                 var message = "unknown metric \"\(name)\"; expected one of \(Metric.allCases.map(\.rawValue).joined(separator: ", "))"
-                if let hint = suggestion(for: name, among: Metric.allCases.map(\.rawValue)) { message += "; did you mean `\(hint)`?" }
+                message += Suggestion.didYouMean(name, among: Metric.allCases.map(\.rawValue))
                 log.add(fields.diagnostic("metric", message))
             } else if let metric, let audience, metric.audience != audience {
                 log.add(fields.diagnostic("metric", "`\(metric.rawValue)` measures \(metric.audience.rawValue)s, but this badge is for \(audience.rawValue)s"))
@@ -54,7 +55,7 @@ public struct BadgeRule: Sendable, Equatable {
     private static func threshold(_ key: String, fields: YAMLFields, metric: Metric?, log: inout DiagnosticLog) -> Double? {
         guard let node = fields.node(key) else { return nil }
         guard let text = node.scalar?.string, let value = Double(text), value.isFinite, value >= 0 else {
-            log.add(fields.diagnostic(key, "expected a number that is not negative, got \(describe(node))"))
+            log.add(fields.diagnostic(key, "expected a number that is not negative, got \(node.described)"))
             return nil
         }
         if metric?.isRate == true, value > 1 {

@@ -1,4 +1,5 @@
 import Foundation
+import SiteSource
 
 /// An RFC 4180 CSV file with a header row; every cell keeps its line and column for errors.
 struct CSVTable: Sendable {

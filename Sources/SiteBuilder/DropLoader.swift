@@ -1,7 +1,8 @@
 import Crypto
 import Foundation
 import MediaPipeline
-import Publisher
+import SiteManifest
+import SiteSource
 
 /// Reads one drop file into a `Drop`, with its media requests still to be planned.
 enum DropLoader {
@@ -129,7 +130,7 @@ enum DropLoader {
             statusOverride = DropState.overrides[status]
             if statusOverride == nil {
                 var message = "expected one of draft, scheduled, live, sold_out, archived, got \"\(status)\""
-                if let hint = suggestion(for: status, among: Array(DropState.overrides.keys)) { message += "; did you mean `\(hint)`?" }
+                message += Suggestion.didYouMean(status, among: Array(DropState.overrides.keys))
                 log.add(fields.diagnostic("status", message))
             }
         }

@@ -1,4 +1,6 @@
 import Foundation
+import SiteManifest
+import SiteSource
 
 /// Order, dispute and buyer exports in `data/`, the evidence badge rules are computed from.
 public struct MarketData: Sendable {

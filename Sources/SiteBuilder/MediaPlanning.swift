@@ -1,6 +1,7 @@
 import Foundation
 import MediaPipeline
-import Publisher
+import SiteManifest
+import SiteSource
 
 /// Media paths as creators write them: relative to the file that names them, never leaving
 /// the site folder (not by `..`, not by an absolute path, not through a symlink).

@@ -1,4 +1,6 @@
 import Foundation
+import SiteSource
+import TemplateKit
 
 /// One HTML page of the site.
 enum Page: Sendable, Hashable {

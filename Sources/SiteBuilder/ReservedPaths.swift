@@ -1,4 +1,5 @@
 import Foundation
+import SiteSource
 
 /// Every path of a build's output that an alias may not claim: made where all outputs are
 /// known (the renderer's page list, its other outputs, the static files), so a new kind of

@@ -1,7 +1,7 @@
 import Foundation
 import MediaPipeline
-import Publisher
-import Yams
+import SiteManifest
+import SiteSource
 
 extension Site {
     static let dropKeys = ["title", "creator", "slug", "aliases", "price", "compare_at", "price_until", "edition", "remaining",
@@ -81,7 +81,7 @@ extension Site {
         for event in events {
             for slug in event.drops where !slugs.contains(slug) {
                 var message = "no drop with slug `\(slug)`"
-                if let hint = suggestion(for: slug, among: Array(slugs)) { message += "; did you mean `\(hint)`?" }
+                message += Suggestion.didYouMean(slug, among: Array(slugs))
                 log.add(Diagnostic(file: event.file, key: "drops", message: message))
             }
         }
@@ -262,7 +262,7 @@ extension Site {
     }
 
     /// `node`, when given, is the value's own node: errors name its line and column.
-    static func checkURL(_ url: String, key: String, fields: YAMLFields, at node: Node? = nil, log: inout DiagnosticLog) -> Bool {
+    static func checkURL(_ url: String, key: String, fields: YAMLFields, at node: YAMLNode? = nil, log: inout DiagnosticLog) -> Bool {
         func fail(_ message: String) -> Bool {
             let line = node?.mark.map { $0.line + fields.source.lineOffset }
                 ?? fields.line(of: String(key.prefix { $0 != "." && $0 != "[" })) ?? fields.line
@@ -283,7 +283,7 @@ extension Site {
         let knownCreators = Set(creatorIDs), knownPolicies = Set(policyIDs), knownBadges = Set(badgeIDs)
         func missing(_ kind: String, _ id: String, folder: String, known: [String]) -> String {
             var message = "no \(kind) `\(id)` in content/\(folder)/"
-            if let hint = suggestion(for: id, among: known) { message += "; did you mean `\(hint)`?" }
+            message += Suggestion.didYouMean(id, among: known)
             return message
         }
         var slugOwners: [String: String] = [:]

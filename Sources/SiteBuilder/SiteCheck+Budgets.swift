@@ -1,6 +1,7 @@
 import CZlib
 import Foundation
-import Publisher
+import SiteManifest
+import SiteSource
 
 /// `budgets:` in dropgen.yaml: the size limits `dropgen check` holds the built site to. Sizes are
 /// in KB of 1024 bytes; fractional values are allowed (`page_kb_gzip: 12.5`).
@@ -37,7 +38,7 @@ public struct Budgets: Sendable, Equatable, Codable {
         for (key, path) in targets {
             guard let node = fields.node(key) else { continue }
             guard let text = node.scalar?.string, let value = Double(text), value.isFinite, value > 0 else {
-                log.add(fields.diagnostic(key, "expected a positive size in KB such as 14, got \(describe(node))"))
+                log.add(fields.diagnostic(key, "expected a positive size in KB such as 14, got \(node.described)"))
                 continue
             }
             budgets[keyPath: path] = value

@@ -1,4 +1,5 @@
 import Foundation
+import SiteSource
 
 /// `dropgen check`: what a build validates, then internal links and size budgets over the built
 /// output. The checks are pure functions of the output files, so they are tested without a CLI.

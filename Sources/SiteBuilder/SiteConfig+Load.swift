@@ -1,7 +1,7 @@
 import Foundation
 import MediaPipeline
-import Publisher
-import Yams
+import SiteManifest
+import SiteSource
 
 extension SiteConfig {
     static let file = "dropgen.yaml"
@@ -21,8 +21,8 @@ extension SiteConfig {
         }
         guard let text = decodeUTF8(data, path: file, log: &log) else { return nil }
         let source = YAMLSource(file: file, lineOffset: 0)
-        let root: Node?
-        do { root = try composeYAML(text, source: source) } catch { log.add(error); return nil }
+        let root: YAMLNode?
+        do { root = try source.compose(text) } catch { log.add(error); return nil }
         guard let root, let fields = YAMLFields.mapping(root, source: source, path: "", log: &log) else {
             if root == nil { log.add(Diagnostic(file: file, line: 1, message: "is empty; it needs at least `title` and `base_url`")) }
             return nil

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
-import Publisher
+import SiteManifest
+import SiteSource
 
 /// Files under `static/` (the theme's, then the site's on top), published as they are; cacheable
 /// kinds get a content hash in their name so the edge can keep them forever.

@@ -1,4 +1,6 @@
 import Foundation
+import SiteSource
+import TemplateKit
 
 /// Mustache templates: the theme's, replaced file by file by the site's `templates/`.
 enum Templates {

@@ -42,7 +42,6 @@ struct PublishTargetOptions: ParsableArguments {
 }
 
 extension PublishError: UserError {}
-extension PublishConfigError: UserError {}
 
 /// Runs `body`; errors are printed once, readably, with the documented exit codes.
 func runReporting(_ body: () async throws -> Void) async throws {

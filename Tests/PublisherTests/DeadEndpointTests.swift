@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOPosix
+import SiteSource
 import Testing
 @testable import Publisher
 
@@ -129,10 +130,10 @@ import Glibc
         #expect(try load("  retain: 3\n").deadline == 1800)
         #expect(try load("  deadline: 45m\n").deadline == 2700)
         #expect(try load("  deadline: 90\n").deadline == 90)
-        for (text, message) in [("0", "'deadline' must be longer than zero, such as 30m or 2h"),
-                                ("soon", "'deadline' must be a duration such as 90s, 30m, 1h or 2d")] {
-            let error = try #require(throws: PublishConfigError.self) { try load("  deadline: \(text)\n") }
-            #expect(error.description == "dropgen.yaml:4:13: \(message)")
+        for (text, message) in [("0", "publish.deadline: must be longer than zero, such as 30m or 2h"),
+                                ("soon", "publish.deadline: expected a duration such as 90s, 30m, 1h or 2d, got \"soon\"")] {
+            let failure = try #require(throws: BuildFailed.self) { try load("  deadline: \(text)\n") }
+            #expect(failure.description == "dropgen.yaml:4:13: \(message)\n1 error; nothing was written.")
         }
         #expect(PublishConfig.durationText(1800) == "30m")
         #expect(PublishConfig.durationText(7200) == "2h")

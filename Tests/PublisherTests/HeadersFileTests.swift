@@ -1,4 +1,5 @@
 import Foundation
+import SiteSource
 import Testing
 @testable import Publisher
 
@@ -47,9 +48,10 @@ import Testing
         do {
             _ = try PublishConfig.load(siteRoot: root)
             Issue.record("accepted \(target)")
-        } catch let error as PublishConfigError {
-            #expect(error.key == key)
-            #expect(error.message == "'\(key)' \(problem); URLs and paths cannot hold white space or control characters")
+        } catch let failure as BuildFailed {
+            let error = try #require(failure.diagnostics.first)
+            #expect(error.key == "publish.targets.x.\(key)")
+            #expect(error.message == "\(problem); URLs and paths cannot hold white space or control characters")
         }
     }
 
@@ -58,6 +60,6 @@ import Testing
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: root) }
         try Data("publish:\n  html_cache_control: \"no-cache\\r\\nSet-Cookie: a=b\"\n".utf8).write(to: root.appendingPathComponent("dropgen.yaml"))
-        #expect(throws: PublishConfigError.self) { _ = try PublishConfig.load(siteRoot: root) }
+        #expect(throws: BuildFailed.self) { _ = try PublishConfig.load(siteRoot: root) }
     }
 }

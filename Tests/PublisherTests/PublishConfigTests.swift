@@ -1,4 +1,5 @@
 import Foundation
+import SiteSource
 import Testing
 @testable import Publisher
 
@@ -68,7 +69,7 @@ struct PublishConfigTests {
             #expect(config.workers == 4)
             #expect(config.baseURL == "https://shop.example")
             #expect(try config.target(named: "local").location == .folder(root.appendingPathComponent(".edge").standardizedFileURL))
-            #expect(throws: PublishConfigError.self) { try config.target(named: "staging") }
+            #expect(throws: Diagnostic.self) { try config.target(named: "staging") }
         }
     }
 
@@ -83,12 +84,13 @@ struct PublishConfigTests {
             do {
                 _ = try PublishConfig.load(siteRoot: root)
                 Issue.record("an unknown key was accepted")
-            } catch let error as PublishConfigError {
+            } catch let failure as BuildFailed {
+                let error = try #require(failure.diagnostics.first)
                 #expect(error.file == "dropgen.yaml")
                 #expect(error.line == 4)
-                #expect(error.key == "wokers")
+                #expect(error.key == "publish.wokers")
                 #expect(error.description.hasPrefix("dropgen.yaml:4:"))
-                #expect(error.description.contains("did you mean 'workers'"))
+                #expect(error.description.contains("did you mean `workers`"))
             }
         }
     }
@@ -96,30 +98,30 @@ struct PublishConfigTests {
     @Test func unknownTargetKey() throws {
         let yaml = "publish:\n  targets:\n    local:\n      url: file://out\n      bucket: x\n"
         try withSite(yaml) { root in
-            #expect(throws: PublishConfigError.self) { _ = try PublishConfig.load(siteRoot: root) }
-            do { _ = try PublishConfig.load(siteRoot: root) } catch let error as PublishConfigError {
-                #expect(error.line == 5)
-                #expect(error.key == "bucket")
+            #expect(throws: BuildFailed.self) { _ = try PublishConfig.load(siteRoot: root) }
+            do { _ = try PublishConfig.load(siteRoot: root) } catch let failure as BuildFailed {
+                #expect(failure.diagnostics.first?.line == 5)
+                #expect(failure.diagnostics.first?.key == "publish.targets.local.bucket")
             }
         }
     }
 
     @Test(arguments: [
-        ("publish:\n  retain: zero\n", "retain"),
-        ("publish:\n  grace: soon\n", "grace"),
-        ("publish:\n  grace: inf\n", "grace"),
-        ("publish:\n  targets:\n    x: { url: 'ftp://a' }\n  default: x\n", "url"),
-        ("publish:\n  default: nowhere\n", "default"),
-        ("publish:\n  targets:\n    x: { endpoint: 'http://a' }\n", "x"),
+        ("publish:\n  retain: zero\n", "publish.retain"),
+        ("publish:\n  grace: soon\n", "publish.grace"),
+        ("publish:\n  grace: inf\n", "publish.grace"),
+        ("publish:\n  targets:\n    x: { url: 'ftp://a' }\n  default: x\n", "publish.targets.x.url"),
+        ("publish:\n  default: nowhere\n", "publish.default"),
+        ("publish:\n  targets:\n    x: { endpoint: 'http://a' }\n", "publish.targets.x"),
     ])
     func invalidValues(yaml: String, key: String) throws {
         try withSite(yaml) { root in
             do {
                 _ = try PublishConfig.load(siteRoot: root)
                 Issue.record("accepted: \(yaml)")
-            } catch let error as PublishConfigError {
-                #expect(error.key == key)
-                #expect(error.line != nil)
+            } catch let failure as BuildFailed {
+                #expect(failure.diagnostics.map(\.key) == [key])
+                #expect(failure.diagnostics.first?.line != nil)
             }
         }
     }

@@ -4,6 +4,7 @@ import Testing
 import Yams
 @testable import SiteBuilder
 
+@testable import SiteSource
 /// Inputs built to crash, flood or stall the loader and the template engine: each is refused
 /// with one clear error (or handled in linear time), never a stack overflow.
 @Suite struct LimitsTests {
@@ -16,8 +17,8 @@ import Yams
 
     static let tooDeep = "invalid YAML: lists and mappings nested too deep (the limit is 200 levels)"
 
-    static func composed(_ yaml: String) -> Result<Node?, Diagnostic> {
-        Result { () throws(Diagnostic) in try composeYAML(yaml, source: YAMLSource(file: "x.md", lineOffset: 1)) }
+    static func composed(_ yaml: String) -> Result<YAMLNode?, Diagnostic> {
+        Result { () throws(Diagnostic) in try YAMLSource(file: "x.md", lineOffset: 1).compose(yaml) }
     }
 
     /// The fast path reads shallow documents itself, leaves deeper ones to Yams, and more than
@@ -25,7 +26,7 @@ import Yams
     @Test(arguments: [(2, true), (SimpleYAML.maxDepth, true), (SimpleYAML.maxDepth + 1, false), (yamlMaxDepth, false)])
     func nestingWithinTheLimitLoads(depth: Int, fast: Bool) throws {
         let yaml = Self.nestedMappings(depth)
-        #expect((SimpleYAML.compose(yaml, resolver: mergeOnly) != nil) == fast)
+        #expect((SimpleYAML.compose(yaml) != nil) == fast)
         if fast { #expect(SimpleYAMLCheck.compare(yaml)) }
         var node = try #require(try Self.composed(yaml).get())
         var levels = 0
@@ -49,7 +50,7 @@ import Yams
 
     @Test(arguments: deepDocuments)
     func nestingPastTheLimitIsAnError(label: String, yaml: String) {
-        #expect(SimpleYAML.compose(yaml, resolver: mergeOnly) == nil)
+        #expect(SimpleYAML.compose(yaml) == nil)
         guard case .failure(let diagnostic) = Self.composed(yaml) else {
             Issue.record("\(label): loaded")
             return
@@ -87,8 +88,8 @@ import Yams
     /// `publish` reads dropgen.yaml on its own: the same limit holds there.
     @Test func deepPublishConfigIsAnError() throws {
         let site = try Fixture.site(["dropgen.yaml": Fixture.config + "publish:\n" + (1...999).map { String(repeating: " ", count: $0) + "k\($0):" }.joined(separator: "\n")])
-        let error = try #require(throws: PublishConfigError.self) { try PublishConfig.load(siteRoot: site.root) }
-        #expect(error.description == "dropgen.yaml:205:201: invalid YAML: lists and mappings nested too deep (the limit is 200 levels)")
+        let failure = try #require(throws: BuildFailed.self) { try PublishConfig.load(siteRoot: site.root) }
+        #expect(failure.diagnostics.map(\.description) == ["dropgen.yaml:205:201: invalid YAML: lists and mappings nested too deep (the limit is 200 levels)"])
     }
 
     // MARK: - Linear time
@@ -100,7 +101,7 @@ import Yams
         let items = (0..<50_000).map { style == "plain" ? "tag-\($0)" : "'tag \($0)'" }
         let yaml = "title: Many\ntags: [" + items.joined(separator: ", ") + "]\n"
         #expect(SimpleYAMLCheck.compare(yaml))
-        let node = try #require(SimpleYAML.compose(yaml, resolver: mergeOnly))
+        let node = try #require(SimpleYAML.compose(yaml))
         let tags = try #require(node.mapping?["tags"]?.sequence)
         #expect(tags.count == 50_000)
         let lastColumn = "tags: [".count + items.dropLast().reduce(0) { $0 + $1.count + 2 } + 1

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SiteBuilder
+@testable import SiteSource
 
 /// The byte-level text handling of loading against the String code it replaced.
 @Suite struct LoadingTextTests {

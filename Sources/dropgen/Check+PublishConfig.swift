@@ -1,0 +1,24 @@
+import Publisher
+import SiteSource
+
+extension Check {
+    /// Runs `body` (the site's check) and reads the `publish:` section of dropgen.yaml too, so
+    /// that its mistakes and the site's are reported together as one `BuildFailed`. A mistake
+    /// both readers see (invalid YAML in dropgen.yaml) is reported once.
+    func reportingPublishConfig<T>(_ body: () async throws -> T) async throws -> T {
+        var publish = DiagnosticLog()
+        _ = PublishConfig.load(siteRoot: siteOptions.root, log: &publish)
+        let result: T
+        do {
+            result = try await body()
+        } catch let failure as BuildFailed {
+            var log = DiagnosticLog()
+            log.add(contentsOf: failure)
+            let seen = Set(failure.diagnostics)
+            log.add(contentsOf: publish.all.filter { !seen.contains($0) })
+            throw BuildFailed(log)
+        }
+        try publish.throwIfAny()
+        return result
+    }
+}

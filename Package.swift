@@ -9,11 +9,12 @@ let package = Package(
         .library(name: "SiteBuilder", targets: ["SiteBuilder"]),
         .library(name: "MediaPipeline", targets: ["MediaPipeline"]),
         .library(name: "Publisher", targets: ["Publisher"]),
+        .library(name: "TemplateKit", targets: ["TemplateKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", .upToNextMinor(from: "2.1.1")),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -33,11 +34,14 @@ let package = Package(
             name: "SiteBuilder",
             dependencies: [
                 "CCmarkGFM", "CZlib", "MediaPipeline", "Publisher",
+                "TemplateKit",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             // The default theme, and the files `init` and `new drop` write.
             resources: [.copy("Theme"), .copy("Scaffold/Files")]),
+        // The Mustache engine: no dependency on the rest of dropgen.
+        .target(name: "TemplateKit"),
         .target(
             name: "MediaPipeline",
             dependencies: [
@@ -62,11 +66,16 @@ let package = Package(
             name: "SiteBuilderTests",
             dependencies: [
                 "SiteBuilder", "Publisher",
-                .product(name: "Mustache", package: "swift-mustache"),
+                "TemplateKit",
                 .product(name: "Yams", package: "Yams"),
             ],
             // Read by path (#filePath), not bundled.
             exclude: ["Golden"]),
+        .testTarget(
+            name: "TemplateKitTests",
+            dependencies: ["TemplateKit", .product(name: "Mustache", package: "swift-mustache")],
+            // The mustache spec's JSON files, read by path (#filePath), not bundled.
+            exclude: ["MustacheSpec"]),
         .testTarget(name: "MediaPipelineTests", dependencies: ["MediaPipeline", "CWebP"]),
         .testTarget(name: "PublisherTests", dependencies: ["Publisher"]),
         .testTarget(name: "dropgenTests", dependencies: ["dropgen"]),

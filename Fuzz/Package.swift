@@ -10,7 +10,7 @@ import PackageDescription
 let targets: [(name: String, dependencies: [Target.Dependency])] = [
     ("yaml", [.product(name: "SiteBuilder", package: "dropgen"), .product(name: "Yams", package: "Yams")]),
     ("front-matter", [.product(name: "SiteBuilder", package: "dropgen")]),
-    ("template", [.product(name: "SiteBuilder", package: "dropgen")]),
+    ("template", [.product(name: "TemplateKit", package: "dropgen")]),
     ("csv", [.product(name: "SiteBuilder", package: "dropgen")]),
     ("rfc3339", [.product(name: "SiteBuilder", package: "dropgen")]),
     ("duration", [.product(name: "Publisher", package: "dropgen")]),

@@ -1,4 +1,5 @@
 import Foundation
+import TemplateKit
 
 /// Turns the Site into the values the Mustache templates read. Every value a template can print
 /// is plain text (escaped by `{{ }}`) except `body`, `bio` and `json_ld`, which are produced

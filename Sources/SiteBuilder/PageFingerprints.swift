@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import TemplateKit
 
 /// Each page's fingerprint, kept in the output folder as `.dropgen/pages` by the build that
 /// wrote it. A page's bytes are a pure function of the template set, the asset map and the

@@ -28,4 +28,17 @@ enum Templates {
         }
         return sources
     }
+
+    /// The templates parsed by TemplateKit, its errors as diagnostics on `templates/<name>.mustache`:
+    /// e.g. templates/a.mustache:2:3: template error: section `s` opened on line 2 is never closed.
+    static func library(_ sources: [String: String]) throws(BuildFailed) -> TemplateLibrary {
+        do throws(TemplateErrors) {
+            return try TemplateLibrary(sources)
+        } catch {
+            throw BuildFailed(error.errors.map {
+                Diagnostic(file: "templates/\($0.template).mustache", line: $0.line, column: $0.column,
+                           message: "template error: \($0.message)")
+            })
+        }
+    }
 }

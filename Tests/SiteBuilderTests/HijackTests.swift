@@ -1,5 +1,6 @@
 import Foundation
 import Publisher
+import TemplateKit
 import Testing
 @testable import SiteBuilder
 

@@ -1,5 +1,6 @@
 import Foundation
 import Publisher
+import TemplateKit
 import Testing
 import Yams
 @testable import SiteBuilder
@@ -152,7 +153,7 @@ import Yams
 
     static func templateErrors(_ sources: [String: String]) -> [String] {
         do {
-            _ = try TemplateLibrary(sources)
+            _ = try Templates.library(sources)
             return []
         } catch {
             return error.diagnostics.map(\.description)

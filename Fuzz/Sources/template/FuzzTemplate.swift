@@ -4,7 +4,7 @@
 // Lists have at most one item: nested sections over longer lists grow the output exponentially,
 // which is Mustache, not a bug.
 import Foundation
-@testable import SiteBuilder
+import TemplateKit
 
 let names = ["a", "b", "c", "d"]
 
@@ -25,8 +25,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         library = try TemplateLibrary(sources)
     } catch {
         // Positions are counted from 1.
-        for diagnostic in error.diagnostics where (diagnostic.line ?? 1) < 1 || (diagnostic.column ?? 1) < 1 {
-            FileHandle.standardError.write(Data("template error at no position: \(diagnostic)\n".utf8))
+        for mistake in error.errors where (mistake.line ?? 1) < 1 || (mistake.column ?? 1) < 1 {
+            FileHandle.standardError.write(Data("template error at no position: \(mistake)\n".utf8))
             fatalError("template error at no position")
         }
         return 0

@@ -78,7 +78,7 @@ let package = Package(
             exclude: ["MustacheSpec"]),
         .testTarget(name: "MediaPipelineTests", dependencies: ["MediaPipeline", "CWebP"]),
         .testTarget(name: "PublisherTests", dependencies: ["Publisher"]),
-        .testTarget(name: "dropgenTests", dependencies: ["dropgen"]),
+        .testTarget(name: "dropgenTests", dependencies: ["dropgen", "Publisher"]),
         .testTarget(
             name: "PreviewServerTests",
             dependencies: [

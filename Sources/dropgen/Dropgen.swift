@@ -10,12 +10,21 @@ struct Dropgen: AsyncParsableCommand {
             A site is a folder with dropgen.yaml, content/ (drops, creators, badges, policies, events), \
             optional data/ exports for computed badges, and optionally templates/ and static/ to \
             override the default theme.
-            Exit status: 0 success, 1 bad content or a failed check, 2 usage error, 3 internal failure.
+
+            Exit status, the same for every command:
+              0  success
+              1  a mistake dropgen names: bad content or settings, a failed check, an
+                 output folder or target that is not dropgen's, a publish, rollback or
+                 listing that failed (the store, credentials, the deadline), or old
+                 objects left unpruned over publish.max_deletes
+              2  a usage error: an unknown command or option, a bad --now, no such --site
+              3  an error dropgen does not interpret (a port in use, a full disk) or a bug
             """,
         subcommands: [Init.self, New.self, Build.self, Check.self, Serve.self, NextRebuild.self, Publish.self, Deploys.self,
                       Rollback.self])
 
-    /// ArgumentParser exits 64 on usage errors; dropgen promises 2, as most Unix tools do.
+    /// ArgumentParser exits 64 on usage errors; dropgen promises 2, as most Unix tools do. The
+    /// other statuses come from `runReportingErrors` (Terminal.swift).
     static func main() async {
         do {
             var command = try parseAsRoot()

@@ -29,15 +29,15 @@ struct PublishTargetOptions: ParsableArguments {
         dir.map { URL(fileURLWithPath: $0).standardizedFileURL } ?? siteURL.appendingPathComponent("public")
     }
 
-    /// Config, chosen target and a publisher reporting progress on a terminal.
-    func publisher(progressBar: Bool, build: URL? = nil) throws -> Publisher {
+    /// Config, chosen target and a publisher drawing its progress on `terminal` (when interactive).
+    func publisher(progress terminal: Terminal? = nil, build: URL? = nil) throws -> Publisher {
         let config = try PublishConfig.load(siteRoot: siteURL)
         let entry = try config.target(named: target)
         let made = try entry.makeTarget(site: siteURL, build: build ?? buildFolder())
-        let bar = progressBar && !json && isatty(STDERR_FILENO) != 0 ? ProgressBar() : nil
+        let progress = terminal?.publishProgressHandler
         let fixed = now.flatMap(RFC3339.parse)
         return Publisher(target: made, config: config, purge: config.purgeHook(for: entry),
-                         clock: { fixed ?? Date() }, progress: { event in bar?.handle(event) })
+                         clock: { fixed ?? Date() }, progress: { event in progress?(event) })
     }
 }
 
@@ -68,9 +68,10 @@ struct Publish: AsyncParsableCommand {
     var yes = false
 
     func run() async throws {
-        try await runReporting {
+        let terminal = Terminal(quiet: dryRun || options.json)
+        try await runReportingErrors(terminal) {
             let build = options.buildFolder(dir)
-            let publisher = try options.publisher(progressBar: !dryRun, build: build)
+            let publisher = try options.publisher(progress: terminal, build: build)
             if dryRun && !options.json {
                 let plan = try await publisher.withinDeadline("publish --dry-run") { try await $0.plan(buildDirectory: build) }
                 print(PlanPrinter.text(plan))
@@ -100,7 +101,7 @@ struct Deploys: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let deploys = try await options.publisher(progressBar: false).withinDeadline("deploys") { try await $0.deploys() }
+            let deploys = try await options.publisher().withinDeadline("deploys") { try await $0.deploys() }
             if options.json {
                 try printJSON(deploys)
                 return
@@ -126,13 +127,11 @@ struct Rollback: AsyncParsableCommand {
     @Option(name: .long, help: "The deploy id to make live (see `dropgen deploys`).")
     var to: String?
 
-    @Flag(name: .long, help: "Do not ask (rollback never prompts; accepted for symmetry).")
-    var yes = false
-
     func run() async throws {
-        try await runReporting {
+        let terminal = Terminal(quiet: options.json)
+        try await runReportingErrors(terminal) {
             let to = to
-            let report = try await options.publisher(progressBar: true).withinDeadline("rollback") { try await $0.rollback(to: to) }
+            let report = try await options.publisher(progress: terminal).withinDeadline("rollback") { try await $0.rollback(to: to) }
             if options.json {
                 writeStandardOutput(try report.json())
             } else {
@@ -165,37 +164,3 @@ enum PlanPrinter {
     }
 }
 
-/// Files and bytes on one line of a terminal.
-final class ProgressBar: @unchecked Sendable {
-    private let lock = NSLock()
-    private var totalFiles = 0
-    private var totalBytes = 0
-    private var files = 0
-    private var bytes = 0
-
-    func handle(_ event: PublishProgress) {
-        lock.withLock {
-            switch event {
-            case let .planned(count, size):
-                totalFiles = count
-                totalBytes = size
-            case let .uploaded(_, size):
-                files += 1
-                bytes += size
-            case .copied:
-                files += 1
-            case .live:
-                FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
-                return
-            case .verified, .deleted:
-                return
-            }
-            let width = 24
-            let fraction = totalBytes > 0 ? Double(bytes) / Double(totalBytes) : (totalFiles > 0 ? Double(files) / Double(totalFiles) : 1)
-            let filled = min(width, Int(fraction * Double(width)))
-            let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-            let line = "\r[\(bar)] \(files)/\(max(totalFiles, files)) files, \(bytes / 1024)/\(totalBytes / 1024) KiB"
-            FileHandle.standardError.write(Data(line.utf8))
-        }
-    }
-}

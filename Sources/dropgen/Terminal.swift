@@ -3,8 +3,6 @@ import Foundation
 import MediaPipeline
 import Publisher
 import SiteBuilder
-import SiteManifest
-import SiteSource
 
 #if canImport(Glibc)
 import Glibc
@@ -25,14 +23,29 @@ final class Terminal: @unchecked Sendable {
         return { [self] event in
             switch event {
             case .stage(let name): draw(name + "…")
-            case .media(let done, let total, let path): draw(bar(done, total) + " \(done)/\(total) \(path)")
-            case .pages(let done, let total): draw("Rendering pages " + bar(done, total) + " \(done)/\(total)")
+            case .media(let done, let total, let path): draw(Self.bar(done, total) + " \(done)/\(total) \(path)")
+            case .pages(let done, let total): draw("Rendering pages " + Self.bar(done, total) + " \(done)/\(total)")
             }
         }
     }
 
-    private func bar(_ done: Int, _ total: Int) -> String {
-        let width = 24, filled = total == 0 ? width : width * done / total
+    /// A publish's or a rollback's progress: files so far, and the bar by bytes.
+    var publishProgressHandler: (@Sendable (PublishProgress) -> Void)? {
+        guard isInteractive else { return nil }
+        let counts = PublishCounts()
+        return { [self] event in
+            switch counts.update(event) {
+            case .draw(let line): draw(line)
+            case .clear: finishProgress()
+            case .unchanged: break
+            }
+        }
+    }
+
+    /// `[####....]`, `done` of `total` filled (all of it when there is nothing to do): the one
+    /// progress bar, for builds and publishes alike.
+    static func bar(_ done: Int, _ total: Int) -> String {
+        let width = 24, filled = total <= 0 || done >= total ? width : width * max(done, 0) / total
         return "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "]"
     }
 
@@ -48,6 +61,35 @@ final class Terminal: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         if drewProgress { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
         drewProgress = false
+    }
+}
+
+/// Files and bytes a publish or rollback has done, of those it planned; events arrive from its workers.
+final class PublishCounts: @unchecked Sendable {
+    enum Update { case draw(String), clear, unchanged }
+
+    private let lock = NSLock()
+    private var totalFiles = 0, totalBytes = 0, files = 0, bytes = 0
+
+    func update(_ event: PublishProgress) -> Update {
+        lock.withLock {
+            switch event {
+            case let .planned(count, size):
+                (totalFiles, totalBytes) = (count, size)
+            case let .uploaded(_, size):
+                files += 1
+                bytes += size
+            case .copied:
+                files += 1
+            case .live:
+                return .clear
+            case .verified, .deleted:
+                return .unchanged
+            }
+            // By bytes when the plan has any (a rollback's copies carry none), else by files.
+            let bar = totalBytes > 0 ? Terminal.bar(bytes, totalBytes) : Terminal.bar(files, totalFiles)
+            return .draw("\(bar) \(files)/\(max(totalFiles, files)) files, \(bytes / 1024)/\(totalBytes / 1024) KiB")
+        }
     }
 }
 

@@ -95,6 +95,29 @@ struct TemplateParser {
 
     // MARK: - Sections
 
+    /// The tokens of one section (or of the whole template) as they are read.
+    private struct Body {
+        var tokens: [TemplateToken] = []
+        var state: State
+        /// The indentation of the current line, held back until it is known whether a standalone
+        /// tag follows (which drops it).
+        var whiteSpaceBefore = ""
+
+        mutating func append(_ text: String) {
+            tokens.append(.text(Array(text.utf8)))
+        }
+
+        /// Writes the held-back indentation: the tag after it is not standalone.
+        mutating func flushWhiteSpace() {
+            if !whiteSpaceBefore.isEmpty {
+                append(whiteSpaceBefore)
+                whiteSpaceBefore = ""
+            }
+        }
+    }
+
+    /// Parses up to the tag that closes `initial.section` (or the end of the template, if none is
+    /// open): line by line, each line's indentation, then text and tags.
     private mutating func parse(_ initial: State) throws(TemplateSyntaxError) -> Template {
         // Each section is parsed (and rendered) one call deeper.
         guard depth < TemplateLibrary.maxDepth else {
@@ -103,196 +126,212 @@ struct TemplateParser {
         }
         depth += 1
         defer { depth -= 1 }
-        var tokens: [TemplateToken] = []
-        var state = initial
-        var whiteSpaceBefore = ""
+        var body = Body(state: initial)
         while !reachedEnd {
-            if state.newLine {
-                let whiteSpace = read { $0 == " " || $0 == "\t" }
-                if state.isPartialDefinition, !state.isPartialDefinitionTopLevel {
-                    // Inside a block override the first line's indentation is removed from every line.
-                    if let indent = state.partialDefinitionIndent {
-                        whiteSpaceBefore = String(whiteSpace.dropFirst(indent))
-                    } else {
-                        state.partialDefinitionIndent = whiteSpace.count
-                    }
-                } else {
-                    whiteSpaceBefore = whiteSpace
-                }
-            }
-            let text = readUntilDelimiterOrNewline(state)
-            if current.isNewline {
-                tokens.append(.text(Array((whiteSpaceBefore + text + String(current)).utf8)))
-                state.newLine = true
-                position += 1
-                continue
-            }
-            if !text.isEmpty {
-                tokens.append(.text(Array((whiteSpaceBefore + text).utf8)))
-                whiteSpaceBefore = ""
-                state.newLine = false
-            }
-            if reachedEnd { break }
-
-            func flushWhiteSpace() {
-                if !whiteSpaceBefore.isEmpty {
-                    tokens.append(.text(Array(whiteSpaceBefore.utf8)))
-                    whiteSpaceBefore = ""
-                }
-            }
-            func checkInsideParent(_ what: String) throws(TemplateSyntaxError) {
-                guard state.isInsideParent, let parent = state.section else { return }
-                throw TemplateSyntaxError(
-                    position: tagStart,
-                    message: "\(what) cannot appear directly inside `\(tag("<" + parent.name, state))`; only block overrides like `\(tag("$main", state))…\(tag("/main", state))` can")
-            }
-
-            var setNewLine = false
-            switch current {
-            case "#", "^":
-                let inverted = current == "^"
-                let opening = tagStart
-                position += 1
-                let name = try parseName(state)
-                try checkInsideParent("a section")
-                if isStandalone(state) {
-                    setNewLine = true
-                } else {
-                    flushWhiteSpace()
-                }
-                let section = OpenSection(name: name, kind: inverted ? .inverted : .section, position: opening)
-                let body = try parse(state.withSection(section, newLine: setNewLine))
-                tokens.append(inverted ? .invertedSection(TemplatePath(name), body) : .section(TemplatePath(name), body))
-
-            case "/":
-                let closing = tagStart
-                position += 1
-                let name = try parseName(state)
-                guard let open = state.section else {
-                    throw TemplateSyntaxError(position: closing,
-                                              message: "`\(tag("/" + name, state))` closes nothing: no section is open")
-                }
-                guard name == open.name else {
-                    let line = lineAndColumn(of: open.position).line
-                    throw TemplateSyntaxError(
-                        position: closing,
-                        message: "`\(tag("/" + name, state))` closes `\(open.name)` (opened on line \(line)); expected `\(tag("/" + open.name, state))`")
-                }
-                if isStandalone(state) {
-                    setNewLine = true
-                } else {
-                    flushWhiteSpace()
-                }
-                return Template(tokens)
-
-            case "!":
-                position += 1
-                try skipComment(state)
-                setNewLine = isStandalone(state)
-
-            case "{":
-                try checkInsideParent("a variable")
-                flushWhiteSpace()
-                position += 1
-                let name = try parseName(state)
-                guard current == "}", !reachedEnd else {
-                    throw TemplateSyntaxError(position: tagStart,
-                                              message: "`\(String(state.open)){\(name)` must end with `}\(String(state.close))`")
-                }
-                position += 1
-                tokens.append(.variable(TemplatePath(name), escaped: false))
-
-            case "&":
-                try checkInsideParent("a variable")
-                flushWhiteSpace()
-                position += 1
-                let name = try parseName(state)
-                tokens.append(.variable(TemplatePath(name), escaped: false))
-
-            case ">":
-                try checkInsideParent("a partial")
-                position += 1
-                read { $0.isWhitespace }
-                if current == "*" {
-                    throw TemplateSyntaxError(position: position, message: "dynamic partial names (`\(tag(">*name", state))`) are not supported")
-                }
-                let name = try parsePartialName(state)
-                partials.append((name, tagStart))
-                if !whiteSpaceBefore.isEmpty { tokens.append(.text(Array(whiteSpaceBefore.utf8))) }
-                if isStandalone(state) {
-                    setNewLine = true
-                    tokens.append(.partial(name, indentation: Array(whiteSpaceBefore.utf8), overrides: [:]))
-                } else {
-                    tokens.append(.partial(name, indentation: [], overrides: [:]))
-                }
-                whiteSpaceBefore = ""
-
-            case "<":
-                try checkInsideParent("a parent tag")
-                let opening = tagStart
-                position += 1
-                read { $0.isWhitespace }
-                let name = try parsePartialName(state)
-                if name.first == "*" {
-                    throw TemplateSyntaxError(position: opening, message: "dynamic parent names (`\(tag("<*name", state))`) are not supported")
-                }
-                partials.append((name, opening))
-                if !whiteSpaceBefore.isEmpty { tokens.append(.text(Array(whiteSpaceBefore.utf8))) }
-                if isStandalone(state) {
-                    setNewLine = true
-                }
-                let body = try parse(state.withInheritancePartial(OpenSection(name: name, kind: .parent, position: opening)))
-                var overrides: [String: Template] = [:]
-                for token in body.tokens {
-                    if case .blockDefinition(let block, let template) = token { overrides[block] = template }
-                }
-                tokens.append(.partial(name, indentation: Array(whiteSpaceBefore.utf8), overrides: overrides))
-                whiteSpaceBefore = ""
-
-            case "$":
-                let opening = tagStart
-                position += 1
-                let name = try parseName(state)
-                let section = OpenSection(name: name, kind: .block, position: opening)
-                if state.isPartialDefinitionTopLevel {
-                    if isStandalone(state) {
-                        setNewLine = true
-                    }
-                    let body = try parse(state.withSection(section, newLine: setNewLine))
-                    tokens.append(.blockDefinition(name, body))
-                } else {
-                    try checkInsideParent("a block after a set-delimiter tag")
-                    if !whiteSpaceBefore.isEmpty { tokens.append(.text(Array(whiteSpaceBefore.utf8))) }
-                    if isStandalone(state) {
-                        setNewLine = true
-                    }
-                    let body = try parse(state.withSection(section, newLine: setNewLine))
-                    tokens.append(.blockExpansion(name, default: body, indentation: Array(whiteSpaceBefore.utf8)))
-                    whiteSpaceBefore = ""
-                }
-
-            case "=":
-                position += 1
-                state = try parseSetDelimiter(state)
-                setNewLine = isStandalone(state)
-
-            case "%":
-                throw TemplateSyntaxError(position: tagStart, message: "pragmas such as `\(tag("%CONTENT_TYPE: TEXT", state))` are not supported")
-
-            default:
-                try checkInsideParent("a variable")
-                flushWhiteSpace()
-                let name = try parseName(state)
-                tokens.append(.variable(TemplatePath(name), escaped: true))
-            }
-            state.newLine = setNewLine
+            readIndentation(&body)
+            guard readText(&body), !reachedEnd else { continue }
+            guard let standalone = try parseTag(&body) else { return Template(body.tokens) }
+            body.state.newLine = standalone
         }
-        if let open = state.section {
+        if let open = body.state.section {
             let line = lineAndColumn(of: open.position).line
             throw TemplateSyntaxError(position: open.position,
                                       message: "\(open.kind.noun) `\(open.name)` opened on line \(line) is never closed")
         }
-        return Template(tokens)
+        return Template(body.tokens)
+    }
+
+    /// At the start of a line, reads its indentation into `whiteSpaceBefore`.
+    private mutating func readIndentation(_ body: inout Body) {
+        guard body.state.newLine else { return }
+        let whiteSpace = read { $0 == " " || $0 == "\t" }
+        if body.state.isPartialDefinition, !body.state.isPartialDefinitionTopLevel {
+            // Inside a block override the first line's indentation is removed from every line.
+            if let indent = body.state.partialDefinitionIndent {
+                body.whiteSpaceBefore = String(whiteSpace.dropFirst(indent))
+            } else {
+                body.state.partialDefinitionIndent = whiteSpace.count
+            }
+        } else {
+            body.whiteSpaceBefore = whiteSpace
+        }
+    }
+
+    /// Reads text up to a tag or through the end of the line. True when a tag (or the end of the
+    /// template) follows; false when the line ended, so a new one starts.
+    private mutating func readText(_ body: inout Body) -> Bool {
+        let text = readUntilDelimiterOrNewline(body.state)
+        if current.isNewline {
+            // As swift-mustache: the held-back indentation goes out with the line, and is not reset.
+            body.append(body.whiteSpaceBefore + text + String(current))
+            body.state.newLine = true
+            position += 1
+            return false
+        }
+        if !text.isEmpty {
+            body.append(body.whiteSpaceBefore + text)
+            body.whiteSpaceBefore = ""
+            body.state.newLine = false
+        }
+        return true
+    }
+
+    // MARK: - Tags
+
+    /// The tag whose open delimiter was just read. Returns whether it stood alone on its line
+    /// (so the next one starts a new line), or nil when it closed `body`'s section.
+    private mutating func parseTag(_ body: inout Body) throws(TemplateSyntaxError) -> Bool? {
+        switch current {
+        case "#", "^":
+            return try parseSection(&body)
+        case "/":
+            try parseClose(&body)
+            return nil
+        case "!":
+            position += 1
+            try skipComment(body.state)
+            return isStandalone(body.state)
+        case "{", "&":
+            try parseUnescaped(&body)
+            return false
+        case ">":
+            return try parsePartial(&body)
+        case "<":
+            return try parseParent(&body)
+        case "$":
+            return try parseBlock(&body)
+        case "=":
+            position += 1
+            body.state = try parseSetDelimiter(body.state)
+            return isStandalone(body.state)
+        case "%":
+            throw TemplateSyntaxError(position: tagStart, message: "pragmas such as `\(tag("%CONTENT_TYPE: TEXT", body.state))` are not supported")
+        default:
+            try checkInsideParent("a variable", body.state)
+            body.flushWhiteSpace()
+            let name = try parseName(body.state)
+            body.tokens.append(.variable(TemplatePath(name), escaped: true))
+            return false
+        }
+    }
+
+    /// `{{#name}}…{{/name}}` or `{{^name}}…{{/name}}`.
+    private mutating func parseSection(_ body: inout Body) throws(TemplateSyntaxError) -> Bool {
+        let inverted = current == "^"
+        let opening = tagStart
+        position += 1
+        let name = try parseName(body.state)
+        try checkInsideParent("a section", body.state)
+        let standalone = isStandalone(body.state)
+        if !standalone { body.flushWhiteSpace() }
+        let section = OpenSection(name: name, kind: inverted ? .inverted : .section, position: opening)
+        let inside = try parse(body.state.withSection(section, newLine: standalone))
+        body.tokens.append(inverted ? .invertedSection(TemplatePath(name), inside) : .section(TemplatePath(name), inside))
+        return standalone
+    }
+
+    /// `{{/name}}`, which must close the innermost open section, block or parent.
+    private mutating func parseClose(_ body: inout Body) throws(TemplateSyntaxError) {
+        let closing = tagStart
+        position += 1
+        let name = try parseName(body.state)
+        guard let open = body.state.section else {
+            throw TemplateSyntaxError(position: closing,
+                                      message: "`\(tag("/" + name, body.state))` closes nothing: no section is open")
+        }
+        guard name == open.name else {
+            let line = lineAndColumn(of: open.position).line
+            throw TemplateSyntaxError(
+                position: closing,
+                message: "`\(tag("/" + name, body.state))` closes `\(open.name)` (opened on line \(line)); expected `\(tag("/" + open.name, body.state))`")
+        }
+        if !isStandalone(body.state) { body.flushWhiteSpace() }
+    }
+
+    /// `{{{name}}}` or `{{& name}}`.
+    private mutating func parseUnescaped(_ body: inout Body) throws(TemplateSyntaxError) {
+        let triple = current == "{"
+        try checkInsideParent("a variable", body.state)
+        body.flushWhiteSpace()
+        position += 1
+        let name = try parseName(body.state)
+        if triple {
+            guard current == "}", !reachedEnd else {
+                throw TemplateSyntaxError(position: tagStart,
+                                          message: "`\(String(body.state.open)){\(name)` must end with `}\(String(body.state.close))`")
+            }
+            position += 1
+        }
+        body.tokens.append(.variable(TemplatePath(name), escaped: false))
+    }
+
+    /// `{{> name}}`. Standalone, its indentation is added to every line of the partial.
+    private mutating func parsePartial(_ body: inout Body) throws(TemplateSyntaxError) -> Bool {
+        try checkInsideParent("a partial", body.state)
+        position += 1
+        read { $0.isWhitespace }
+        if current == "*" {
+            throw TemplateSyntaxError(position: position, message: "dynamic partial names (`\(tag(">*name", body.state))`) are not supported")
+        }
+        let name = try parsePartialName(body.state)
+        partials.append((name, tagStart))
+        if !body.whiteSpaceBefore.isEmpty { body.append(body.whiteSpaceBefore) }
+        let standalone = isStandalone(body.state)
+        body.tokens.append(.partial(name, indentation: standalone ? Array(body.whiteSpaceBefore.utf8) : [], overrides: [:]))
+        body.whiteSpaceBefore = ""
+        return standalone
+    }
+
+    /// `{{<name}}{{$block}}…{{/block}}{{/name}}`: the partial `name` with the blocks overridden.
+    private mutating func parseParent(_ body: inout Body) throws(TemplateSyntaxError) -> Bool {
+        try checkInsideParent("a parent tag", body.state)
+        let opening = tagStart
+        position += 1
+        read { $0.isWhitespace }
+        let name = try parsePartialName(body.state)
+        if name.first == "*" {
+            throw TemplateSyntaxError(position: opening, message: "dynamic parent names (`\(tag("<*name", body.state))`) are not supported")
+        }
+        partials.append((name, opening))
+        if !body.whiteSpaceBefore.isEmpty { body.append(body.whiteSpaceBefore) }
+        let standalone = isStandalone(body.state)
+        let inside = try parse(body.state.withInheritancePartial(OpenSection(name: name, kind: .parent, position: opening)))
+        var overrides: [String: Template] = [:]
+        for token in inside.tokens {
+            if case .blockDefinition(let block, let template) = token { overrides[block] = template }
+        }
+        body.tokens.append(.partial(name, indentation: Array(body.whiteSpaceBefore.utf8), overrides: overrides))
+        body.whiteSpaceBefore = ""
+        return standalone
+    }
+
+    /// `{{$name}}…{{/name}}`: an override directly inside a parent, a default anywhere else.
+    private mutating func parseBlock(_ body: inout Body) throws(TemplateSyntaxError) -> Bool {
+        let opening = tagStart
+        position += 1
+        let name = try parseName(body.state)
+        let section = OpenSection(name: name, kind: .block, position: opening)
+        if body.state.isPartialDefinitionTopLevel {
+            let standalone = isStandalone(body.state)
+            let inside = try parse(body.state.withSection(section, newLine: standalone))
+            body.tokens.append(.blockDefinition(name, inside))
+            return standalone
+        }
+        try checkInsideParent("a block after a set-delimiter tag", body.state)
+        if !body.whiteSpaceBefore.isEmpty { body.append(body.whiteSpaceBefore) }
+        let standalone = isStandalone(body.state)
+        let inside = try parse(body.state.withSection(section, newLine: standalone))
+        body.tokens.append(.blockExpansion(name, default: inside, indentation: Array(body.whiteSpaceBefore.utf8)))
+        body.whiteSpaceBefore = ""
+        return standalone
+    }
+
+    /// Directly inside `{{<parent}}…{{/parent}}` only block overrides may appear.
+    private func checkInsideParent(_ what: String, _ state: State) throws(TemplateSyntaxError) {
+        guard state.isInsideParent, let parent = state.section else { return }
+        throw TemplateSyntaxError(
+            position: tagStart,
+            message: "\(what) cannot appear directly inside `\(tag("<" + parent.name, state))`; only block overrides like `\(tag("$main", state))…\(tag("/main", state))` can")
     }
 
     // MARK: - Pieces

@@ -3,7 +3,6 @@ import PackageDescription
 
 let package = Package(
     name: "dropgen",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "dropgen", targets: ["dropgen"]),
         .library(name: "SiteBuilder", targets: ["SiteBuilder"]),

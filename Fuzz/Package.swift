@@ -23,7 +23,6 @@ let targets: [(name: String, dependencies: [Target.Dependency])] = [
 
 let package = Package(
     name: "dropgen-fuzz",
-    platforms: [.macOS(.v14)],
     dependencies: [
         .package(name: "dropgen", path: ".."),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),

@@ -33,16 +33,17 @@ public struct TemplateLibrary: Sendable {
     /// refused outright.
     public static let maxDepth = 100
 
+    /// Levels of sections the parser may recurse on the caller's stack, whatever it is: 16 take
+    /// about 100 KB in a debug build.
+    static let levelsOnAnyStack = 16
+
     /// Parses every source; all syntax errors are reported together, then partials that include
     /// themselves (directly or through others) and renderings nested too deep.
     public init(_ sources: [String: String]) throws(TemplateErrors) {
         var templates: [String: Template] = [:]
         var partials: [String: [(name: String, position: Int)]] = [:]
         var errors: [TemplateError] = []
-        // The parser recurses once per section, with a large frame in a debug build: it runs on a
-        // thread with room for `maxDepth` levels, whatever thread asked (macOS gives secondary
-        // threads 512 KB, which held fewer than 50).
-        onLargeStack {
+        func parseAll() {
             for name in sources.keys.sorted() {
                 let source = sources[name]!
                 var parser = TemplateParser(source)
@@ -54,6 +55,16 @@ public struct TemplateLibrary: Sendable {
                     errors.append(TemplateError(template: name, line: line, column: column, message: error.message))
                 }
             }
+        }
+        // The parser recurses once per section, with a large frame in a debug build (some 6 KB):
+        // templates that may nest deeper than `levelsOnAnyStack` are parsed on a thread with room
+        // for `maxDepth` levels, whatever thread asked (macOS gives secondary threads 512 KB).
+        // Making that thread costs more than parsing a small template, so shallow ones (most
+        // inputs of the fuzz target) are parsed where they are.
+        if sources.values.allSatisfy({ TemplateParser.nests(atMost: Self.levelsOnAnyStack, $0) }) {
+            parseAll()
+        } else {
+            onLargeStack(parseAll)
         }
         if errors.isEmpty {
             errors = Self.loops(partials, sources: sources)

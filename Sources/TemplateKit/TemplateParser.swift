@@ -82,6 +82,30 @@ struct TemplateParser {
         try parse(State())
     }
 
+    /// Whether parsing `source` recurses at most `levels` deep, read from its bytes without
+    /// parsing. With no set-delimiter tag (`{{=`) the delimiters stay `{{ }}`, and every tag the
+    /// parser recurses for starts with `{{#`, `{{^`, `{{$` or `{{<`: their count bounds the depth.
+    static func nests(atMost levels: Int, _ source: String) -> Bool {
+        let brace = UInt8(ascii: "{")
+        var openers = 0
+        var previous: (UInt8, UInt8) = (0, 0)
+        for byte in source.utf8 {
+            if previous == (brace, brace) {
+                switch byte {
+                case UInt8(ascii: "="):
+                    return false
+                case UInt8(ascii: "#"), UInt8(ascii: "^"), UInt8(ascii: "$"), UInt8(ascii: "<"):
+                    openers += 1
+                    if openers > levels { return false }
+                default:
+                    break
+                }
+            }
+            previous = (previous.1, byte)
+        }
+        return true
+    }
+
     /// 1-based line and column of a position, counting lines as swift-mustache does.
     func lineAndColumn(of position: Int) -> (line: Int, column: Int) {
         var line = 1

@@ -3,6 +3,8 @@ import Foundation
 import MediaPipeline
 import Publisher
 import SiteBuilder
+import SiteManifest
+import SiteSource
 
 #if canImport(Glibc)
 import Glibc

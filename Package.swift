@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "SiteBuilder", targets: ["SiteBuilder"]),
         .library(name: "MediaPipeline", targets: ["MediaPipeline"]),
         .library(name: "Publisher", targets: ["Publisher"]),
+        .library(name: "SiteSource", targets: ["SiteSource"]),
         .library(name: "TemplateKit", targets: ["TemplateKit"]),
     ],
     dependencies: [
@@ -26,19 +27,22 @@ let package = Package(
         .executableTarget(
             name: "dropgen",
             dependencies: [
-                "SiteBuilder", "MediaPipeline", "Publisher", "PreviewServer",
+                "SiteBuilder", "SiteSource", "MediaPipeline", "Publisher", "PreviewServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(
             name: "SiteBuilder",
             dependencies: [
                 "CCmarkGFM", "CZlib", "MediaPipeline", "Publisher",
-                "TemplateKit",
-                .product(name: "Yams", package: "Yams"),
+                "TemplateKit", "SiteSource",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             // The default theme, and the files `init` and `new drop` write.
             resources: [.copy("Theme"), .copy("Scaffold/Files")]),
+        // What reads what a person wrote: diagnostics, front matter, YAML fields.
+        .target(
+            name: "SiteSource",
+            dependencies: ["SiteManifest", .product(name: "Yams", package: "Yams")]),
         // The Mustache engine: no dependency on the rest of dropgen.
         .target(name: "TemplateKit"),
         .target(
@@ -50,21 +54,21 @@ let package = Package(
         .target(
             name: "Publisher",
             dependencies: [
+                "SiteSource",
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
         .target(
             name: "PreviewServer",
             dependencies: [
-                "SiteBuilder", "Publisher",
+                "SiteSource", "SiteBuilder", "Publisher",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .testTarget(
             name: "SiteBuilderTests",
             dependencies: [
-                "SiteBuilder", "Publisher",
+                "SiteBuilder", "SiteSource", "Publisher",
                 "TemplateKit",
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -76,7 +80,7 @@ let package = Package(
             // The mustache spec's JSON files, read by path (#filePath), not bundled.
             exclude: ["MustacheSpec"]),
         .testTarget(name: "MediaPipelineTests", dependencies: ["MediaPipeline", "CWebP"]),
-        .testTarget(name: "PublisherTests", dependencies: ["Publisher"]),
+        .testTarget(name: "PublisherTests", dependencies: ["Publisher", "SiteSource"]),
         .testTarget(name: "dropgenTests", dependencies: ["dropgen", "Publisher"]),
         .testTarget(
             name: "PreviewServerTests",

@@ -8,8 +8,8 @@ import PackageDescription
 /// One executable per parser: libFuzzer links a single `LLVMFuzzerTestOneInput` per binary.
 /// Each folder Sources/<name> is one target, fuzz-<name>, with its corpus in Corpus/<name>.
 let targets: [(name: String, dependencies: [Target.Dependency])] = [
-    ("yaml", [.product(name: "SiteBuilder", package: "dropgen"), .product(name: "Yams", package: "Yams")]),
-    ("front-matter", [.product(name: "SiteBuilder", package: "dropgen")]),
+    ("yaml", [.product(name: "SiteSource", package: "dropgen"), .product(name: "Yams", package: "Yams")]),
+    ("front-matter", [.product(name: "SiteSource", package: "dropgen")]),
     ("template", [.product(name: "TemplateKit", package: "dropgen")]),
     ("csv", [.product(name: "SiteBuilder", package: "dropgen")]),
     ("rfc3339", [.product(name: "SiteBuilder", package: "dropgen")]),

@@ -7,7 +7,7 @@ struct Check: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Build into a scratch folder, then check internal links and size budgets.",
         discussion: """
-            Everything `build` validates, plus: every href/src/srcset/poster starting with / must resolve to \
+            Everything `build` validates and the `publish:` section of dropgen.yaml, plus: every href/src/srcset/poster starting with / must resolve to \
             a built file, and pages must fit the `budgets:` of dropgen.yaml (defaults: page_kb_gzip 14, \
             poster_kb 80, hero_clip_kb 2048, page_weight_kb 300). public/ is never touched. Exit 1 when \
             anything fails.
@@ -22,7 +22,9 @@ struct Check: AsyncParsableCommand {
     func run() async throws {
         let terminal = Terminal(quiet: json)
         let (_, report) = try await runReportingErrors(terminal) {
-            try await SiteCheck.run(siteRoot: siteOptions.root, now: clock.date, progress: terminal.progressHandler)
+            try await reportingPublishConfig {
+                try await SiteCheck.run(siteRoot: siteOptions.root, now: clock.date, progress: terminal.progressHandler)
+            }
         }
         terminal.finishProgress()
         if json {

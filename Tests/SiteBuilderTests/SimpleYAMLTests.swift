@@ -5,7 +5,7 @@ import Yams
 @testable import SiteSource
 
 /// The fast front-matter reader against Yams: for every document it must either step aside (nil)
-/// or build the very tree Yams builds, down to each scalar's style, tag and mark.
+/// or build the very tree Yams builds, down to each scalar's style and mark.
 @Suite struct SimpleYAMLTests {
     static let cases: [String] = [
         "title: Speckled mugs\ncreator: mara\nprice: 24\n",

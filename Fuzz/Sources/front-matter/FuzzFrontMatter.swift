@@ -4,7 +4,7 @@
 // each once trimmed of `.whitespaces`; the YAML and the body are the lines between and after,
 // joined with "\n".
 import Foundation
-@testable import SiteBuilder
+@testable import SiteSource
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

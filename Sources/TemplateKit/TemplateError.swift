@@ -10,7 +10,7 @@ public struct TemplateError: Error, Sendable, Equatable, CustomStringConvertible
     public var column: Int?
     public var message: String
 
-    public init(template: String, line: Int? = nil, column: Int? = nil, message: String) {
+    init(template: String, line: Int? = nil, column: Int? = nil, message: String) {
         self.template = template
         self.line = line
         self.column = column
@@ -31,5 +31,5 @@ public struct TemplateError: Error, Sendable, Equatable, CustomStringConvertible
 public struct TemplateErrors: Error, Sendable, Equatable {
     public var errors: [TemplateError]
 
-    public init(_ errors: [TemplateError]) { self.errors = errors }
+    init(_ errors: [TemplateError]) { self.errors = errors }
 }

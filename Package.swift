@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Publisher", targets: ["Publisher"]),
         .library(name: "SiteSource", targets: ["SiteSource"]),
         .library(name: "TemplateKit", targets: ["TemplateKit"]),
+        .library(name: "SiteManifest", targets: ["SiteManifest"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -27,18 +28,21 @@ let package = Package(
         .executableTarget(
             name: "dropgen",
             dependencies: [
-                "SiteBuilder", "SiteSource", "MediaPipeline", "Publisher", "PreviewServer",
+                "SiteBuilder", "SiteManifest", "SiteSource", "MediaPipeline", "Publisher", "PreviewServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(
             name: "SiteBuilder",
             dependencies: [
-                "CCmarkGFM", "CZlib", "MediaPipeline", "Publisher",
+                "CCmarkGFM", "CZlib", "MediaPipeline", "SiteManifest", "Publisher",
                 "TemplateKit", "SiteSource",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             // The default theme, and the files `init` and `new drop` write.
             resources: [.copy("Theme"), .copy("Scaffold/Files")]),
+        .target(
+            name: "SiteManifest",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // What reads what a person wrote: diagnostics, front matter, YAML fields.
         .target(
             name: "SiteSource",
@@ -48,27 +52,26 @@ let package = Package(
         .target(
             name: "MediaPipeline",
             dependencies: [
-                "CWebP",
+                "CWebP", "SiteManifest",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(
             name: "Publisher",
             dependencies: [
-                "SiteSource",
+                "SiteManifest", "SiteSource",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
         .target(
             name: "PreviewServer",
             dependencies: [
-                "SiteSource", "SiteBuilder", "Publisher",
+                "SiteManifest", "SiteSource", "SiteBuilder",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .testTarget(
             name: "SiteBuilderTests",
             dependencies: [
-                "SiteBuilder", "SiteSource", "Publisher",
+                "SiteBuilder", "SiteManifest", "SiteSource", "MediaPipeline", "Publisher",
                 "TemplateKit",
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -80,12 +83,15 @@ let package = Package(
             // The mustache spec's JSON files, read by path (#filePath), not bundled.
             exclude: ["MustacheSpec"]),
         .testTarget(name: "MediaPipelineTests", dependencies: ["MediaPipeline", "CWebP"]),
-        .testTarget(name: "PublisherTests", dependencies: ["Publisher", "SiteSource"]),
+        .testTarget(name: "SiteManifestTests", dependencies: ["SiteManifest"]),
+        .testTarget(
+            name: "PublisherTests",
+            dependencies: ["Publisher", "SiteManifest", "SiteSource", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "dropgenTests", dependencies: ["dropgen", "Publisher"]),
         .testTarget(
             name: "PreviewServerTests",
             dependencies: [
-                "PreviewServer", "SiteBuilder",
+                "PreviewServer", "SiteBuilder", "SiteManifest",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
     ]

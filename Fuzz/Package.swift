@@ -12,7 +12,7 @@ let targets: [(name: String, dependencies: [Target.Dependency])] = [
     ("front-matter", [.product(name: "SiteSource", package: "dropgen")]),
     ("template", [.product(name: "TemplateKit", package: "dropgen")]),
     ("csv", [.product(name: "SiteBuilder", package: "dropgen")]),
-    ("rfc3339", [.product(name: "SiteBuilder", package: "dropgen")]),
+    ("rfc3339", [.product(name: "SiteManifest", package: "dropgen")]),
     ("duration", [.product(name: "Publisher", package: "dropgen")]),
     // PreviewServer is not a product of dropgen; its range parser is one Foundation-only file,
     // compiled here from a symlink to Sources/PreviewServer/ByteRange.swift.

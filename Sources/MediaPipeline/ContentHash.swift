@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SiteManifest
 
 /// Content-hashed output names: `media/<stem>.<hash>.<ext>`, where the hash covers the input
 /// bytes, every parameter and the encoder version, so a name never points at two contents.
@@ -14,10 +15,10 @@ enum ContentHash {
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
             hasher.update(data: chunk)
         }
-        return hex(hasher.finalize())
+        return hasher.finalize().hex
     }
 
-    static func digest(_ data: Data) -> String { hex(SHA256.hash(data: data)) }
+    static func digest(_ data: Data) -> String { SHA256.hash(data: data).hex }
 
     static func outputPath(stem: String, ext: String, inputDigest: String, parameters: [String]) -> String {
         var hasher = SHA256()
@@ -25,7 +26,7 @@ enum ContentHash {
             hasher.update(data: Data(part.utf8))
             hasher.update(data: Data([0]))  // separator, so ["ab","c"] ≠ ["a","bc"]
         }
-        let hash = String(hex(hasher.finalize()).prefix(hexLength))
+        let hash = String(hasher.finalize().hex.prefix(hexLength))
         return "media/\(stem).\(hash).\(ext)"
     }
 
@@ -41,10 +42,6 @@ enum ContentHash {
         }
         while slug.hasSuffix("-") { slug.removeLast() }
         return slug.isEmpty ? "media" : String(slug.prefix(60))
-    }
-
-    private static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        digest.map { String(format: "%02x", $0) }.joined()
     }
 }
 

@@ -1,11 +1,9 @@
-import Crypto
 import Foundation
 import Hummingbird
 import Logging
+import SiteBuilder
 import SiteManifest
 import SiteSource
-import Publisher
-import SiteBuilder
 
 /// `dropgen serve`: builds the site into a scratch folder, serves it as the edge would, rebuilds
 /// when a source changes and tells open tabs to reload.
@@ -22,15 +20,20 @@ public struct PreviewServer: Sendable {
         public var pollInterval: Duration
         /// How long the files must hold still before a rebuild starts.
         public var quietPeriod: Duration
+        /// The Cache-Control of HTML and other revalidated files: the site's
+        /// `publish.html_cache_control`, which the caller reads, so the preview answers as the edge will.
+        public var htmlCacheControl: String
 
         public init(siteRoot: URL, host: String = "127.0.0.1", port: Int = 8080, now: Date? = nil,
-                    pollInterval: Duration = .milliseconds(300), quietPeriod: Duration = .milliseconds(20)) {
+                    pollInterval: Duration = .milliseconds(300), quietPeriod: Duration = .milliseconds(20),
+                    htmlCacheControl: String = EdgeRules.defaultRevalidateCacheControl) {
             self.siteRoot = siteRoot
             self.host = host
             self.port = port
             self.now = now
             self.pollInterval = pollInterval
             self.quietPeriod = quietPeriod
+            self.htmlCacheControl = htmlCacheControl
         }
     }
 
@@ -54,11 +57,6 @@ public struct PreviewServer: Sendable {
         self.report = report
     }
 
-    /// The HTML Cache-Control the site publishes with, so the preview answers as the edge will.
-    static func revalidateCacheControl(siteRoot: URL) -> String {
-        (try? PublishConfig.load(siteRoot: siteRoot))?.htmlCacheControl ?? EdgeRules.defaultRevalidateCacheControl
-    }
-
     /// Serves until the surrounding task is cancelled. The scratch folder is removed on the way out.
     public func run() async throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("dropgen-preview-\(UUID().uuidString)")
@@ -76,7 +74,7 @@ public struct PreviewServer: Sendable {
 
         let options = self.options, report = self.report
         let app = Application(
-            responder: SiteResponder(state: state, revalidateCacheControl: Self.revalidateCacheControl(siteRoot: options.siteRoot)),
+            responder: SiteResponder(state: state, revalidateCacheControl: options.htmlCacheControl),
             configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port), serverName: nil),
             onServerRunning: { channel in
                 report(.listening(host: options.host, port: channel.localAddress?.port ?? options.port))
@@ -119,7 +117,7 @@ public struct PreviewServer: Sendable {
         }
         do {
             let buildReport = try await SiteBuild.run(SiteBuild.Options(siteRoot: options.siteRoot, output: output,
-                                                                        now: options.now ?? Date(), session: session))
+                                                                        now: options.now ?? Date(), session: session)).report
             let site = try session.manifest.map { BuiltSite(folder: output, entries: $0) } ?? BuiltSite.load(folder: output)
             await state.succeeded(site)
             report(.built(pages: buildReport.record.pages, rendered: buildReport.pagesRendered, seconds: seconds(since: started),
@@ -136,8 +134,4 @@ public struct PreviewServer: Sendable {
 
 private func seconds(since start: ContinuousClock.Instant) -> Double {
     (ContinuousClock.now - start) / .seconds(1)
-}
-
-func sha256Hex(_ data: Data) -> String {
-    SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
 }

@@ -1,5 +1,5 @@
 import Foundation
-import Publisher
+import SiteManifest
 
 /// The last good build, as the server sees it: a folder and its manifest.
 struct BuiltSite: Sendable {

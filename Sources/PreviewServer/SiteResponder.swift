@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import Publisher
+import SiteManifest
 
 /// Answers requests from the built folder the way the edge does: Content-Type and Cache-Control
 /// from `EdgeRules`, strong ETags from the manifest, 304s, byte ranges, `/x/` → `x/index.html`
@@ -12,7 +12,7 @@ struct SiteResponder: HTTPResponder {
     typealias Context = BasicRequestContext
 
     let state: PreviewState
-    /// `publish.html_cache_control` of the site, or the default.
+    /// `Options.htmlCacheControl`: the site's `publish.html_cache_control`, or the default.
     var revalidateCacheControl = EdgeRules.defaultRevalidateCacheControl
 
     func respond(to request: Request, context: Context) async throws -> Response {
@@ -131,8 +131,7 @@ struct SiteResponder: HTTPResponder {
         let url = site.folder.appendingPathComponent(path)
         if let entry = site.entries[path] { return (entry, url) }
         guard path.hasPrefix(".dropgen/"), let data = FileManager.default.contents(atPath: url.path) else { return nil }
-        return (BuildManifest.Entry(path: path, sha256: sha256Hex(data), size: data.count, contentType: EdgeRules.contentType(for: path),
-                                    hashed: false, cacheClass: EdgeRules.cacheClass(for: path)), url)
+        return (BuildManifest.Entry(path: path, bytes: data), url)
     }
 
     static func read(_ url: URL, bytes: ClosedRange<Int>) -> Data? {

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SiteManifest
 
 /// What a publish will do, computed without touching anything: which keys are uploaded and why,
 /// which are kept, which old objects may be pruned. Same inputs, same plan.
@@ -145,9 +146,9 @@ extension DeployPlan {
         let liveMatches = live.map { $0.files == files } ?? false
         if !(uploads.isEmpty && liveMatches && remote[LivePointer.key] != nil) {
             let id = DeployRecord.makeID(now: now, manifestSHA256: manifestSHA)
-            let made = DeployRecord(id: id, createdAt: RFC3339.string(now), manifestSHA256: manifestSHA, files: files)
+            let made = DeployRecord(id: id, createdAt: RFC3339.format(now), manifestSHA256: manifestSHA, files: files)
             record = made
-            let next = pointer?.moving(to: id, at: now) ?? LivePointer(id: id, history: [], updatedAt: RFC3339.string(now))
+            let next = pointer?.moving(to: id, at: now) ?? LivePointer(id: id, history: [], updatedAt: RFC3339.format(now))
             newPointer = next
             if let data = try? made.encoded() {
                 uploads.append(Upload(key: made.key, source: .bytes(data), size: data.count,

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SiteManifest
 
 /// What one deploy put live: every file with its hash and headers. Stored at
 /// `.dropgen/deploys/<id>.json`; the non-hashed files' bytes are also kept under
@@ -171,7 +172,7 @@ public struct LivePointer: Codable, Sendable, Equatable {
 
     /// The pointer after `newID` goes live.
     public func moving(to newID: String, at date: Date) -> LivePointer {
-        LivePointer(id: newID, history: [id] + history, updatedAt: RFC3339.string(date))
+        LivePointer(id: newID, history: [id] + history, updatedAt: RFC3339.format(date))
     }
 
     /// The live deploy and the ones live before it, at most `retain` in all.
@@ -206,14 +207,5 @@ enum JSONCoding {
         var data = try encoder.encode(value)
         data.append(0x0A)
         return data
-    }
-}
-
-enum RFC3339 {
-    static func string(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
     }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SiteManifest
 
 /// A folder that behaves like a remote store: objects are files under `root`, their headers
 /// live in a sidecar (`.dropgen-meta/<key>.json`) so HEAD can be verified, writes are atomic
@@ -244,15 +245,5 @@ extension LocalFolderTarget {
             text += "/\(folder)/*\n  Cache-Control: no-store\n  X-Robots-Tag: noindex\n"
         }
         return text
-    }
-}
-
-extension Sequence where Element == UInt8 {
-    var hex: String {
-        var out = ""
-        for byte in self {
-            out += String(byte, radix: 16).count == 1 ? "0" + String(byte, radix: 16) : String(byte, radix: 16)
-        }
-        return out
     }
 }

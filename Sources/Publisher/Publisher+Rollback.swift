@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SiteManifest
 
 extension Publisher {
     /// Every deploy record on the target, oldest first, marking the live one.

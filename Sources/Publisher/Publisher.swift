@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SiteManifest
 
 /// Publishes a built folder (with its `.dropgen/manifest.json`) to a target: plan, upload in
 /// order, verify, move the live pointer, purge, prune. Also lists deploys and rolls back.

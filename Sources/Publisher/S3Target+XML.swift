@@ -1,4 +1,5 @@
 import Foundation
+import SiteManifest
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -29,7 +30,7 @@ struct ListBucketResult: Equatable {
             guard let key = node.child("Key")?.text else { continue }
             result.contents.append(Item(key: key, size: Int(node.child("Size")?.text ?? "") ?? 0,
                                         etag: node.child("ETag")?.text.map(S3Target.unquote),
-                                        lastModified: node.child("LastModified")?.text.flatMap(HTTPDate.parseISO)))
+                                        lastModified: node.child("LastModified")?.text.flatMap(RFC3339.parse)))
         }
         return result
     }

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Crypto
 import Foundation
+import SiteManifest
 import NIOCore
 import NIOHTTP1
 

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SiteManifest
 
 /// AWS Signature Version 4 for S3 (header-based), on swift-crypto's HMAC-SHA256 and SHA-256.
 public struct SigV4Signer: Sendable {

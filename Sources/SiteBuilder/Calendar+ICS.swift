@@ -1,5 +1,5 @@
 import Foundation
-import Publisher
+import SiteManifest
 
 /// iCalendar (RFC 5545) files: drop openings, pickup windows and events, with stable UIDs so
 /// calendar apps update entries instead of duplicating them.

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import MediaPipeline
+import SiteManifest
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,7 +19,7 @@ import Glibc
 public final class ContentCache: @unchecked Sendable {
     static let folder = ".dropgen-cache/content"
     /// Bumped whenever parsing or the cached shape changes, which empties every old cache.
-    static let format = 6
+    static let format = 7
     static let shardNames = "0123456789abcdef".map(String.init)
 
     private let lock = NSLock()
@@ -104,7 +105,7 @@ public final class ContentCache: @unchecked Sendable {
     /// `digest` is the sha256 of the bytes, which the build's input stamps record too: each
     /// file is hashed once.
     static func key(path: String, rootPath: String, digest: String) -> String {
-        hexString(SHA256.hash(data: Data("\(format)\u{0}\(rootPath)\u{0}\(path)\u{0}\(digest)".utf8)))
+        SHA256.hash(data: Data("\(format)\u{0}\(rootPath)\u{0}\(path)\u{0}\(digest)".utf8)).hex
     }
 
     /// The sha256 of each drop file read by the last load, by path.

@@ -1,4 +1,5 @@
 import Foundation
+import SiteManifest
 import TemplateKit
 
 /// Turns the Site into the values the Mustache templates read. Every value a template can print

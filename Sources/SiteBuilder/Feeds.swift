@@ -1,5 +1,5 @@
 import Foundation
-import Publisher
+import SiteManifest
 
 /// Machine-readable outputs: sitemap, robots.txt, Atom feed, catalog.json, _redirects.
 extension Contexts {

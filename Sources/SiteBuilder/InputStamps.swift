@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SiteManifest
 
 #if canImport(Glibc)
 import Glibc
@@ -79,7 +80,7 @@ struct InputStamps: Sendable, Equatable {
                 }
                 let full = path.hasPrefix("/") ? path : siteRoot.path + "/" + path
                 guard let data = try? Data(contentsOf: URL(fileURLWithPath: full), options: .mappedIfSafe) else { return (path, nil) }
-                stamp.sha256 = hexString(SHA256.hash(data: data))
+                stamp.sha256 = SHA256.hash(data: data).hex
                 return (path, stamp)
             }
         }

@@ -1,5 +1,5 @@
 import Foundation
-import Publisher
+import SiteManifest
 
 /// A JSON value, typed: encoding it needs no dynamic casts.
 enum JSONValue: Sendable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
@@ -146,17 +146,4 @@ func xmlEscape(_ text: String) -> String {
         }
     }
     return escaped
-}
-
-/// Lowercase hex of bytes (hashes in names and manifests), without `String(format:)` per byte.
-func hexString<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-    let bytes = Array(bytes)
-    return String(unsafeUninitializedCapacity: 2 * bytes.count) { characters in
-        let digits: StaticString = "0123456789abcdef"
-        for (index, byte) in bytes.enumerated() {
-            characters[2 * index] = digits.utf8Start[Int(byte >> 4)]
-            characters[2 * index + 1] = digits.utf8Start[Int(byte & 0x0F)]
-        }
-        return 2 * bytes.count
-    }
 }

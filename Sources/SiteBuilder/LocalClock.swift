@@ -1,4 +1,5 @@
 import Foundation
+import SiteManifest
 
 /// Formats instants in the site's time zone, the same way on every machine (no locale data):
 /// pages read correctly without JavaScript and builds stay byte-identical.

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SiteManifest
 import TemplateKit
 
 /// Each page's fingerprint, kept in the output folder as `.dropgen/pages` by the build that
@@ -37,7 +38,7 @@ public struct PageFingerprints: Sendable, Equatable {
         TemplateValue.string(shared).serialize(into: &bytes)
         TemplateValue.string(template).serialize(into: &bytes)
         value.serialize(into: &bytes)
-        return hexString(SHA256.hash(data: bytes))
+        return SHA256.hash(data: bytes).hex
     }
 
     /// One `<fingerprint> <path>` line per page, sorted by path.

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 import MediaPipeline
-import Publisher
+import SiteManifest
 
 extension SiteBuild {
     /// What `dropgen serve` keeps between its rebuilds of one output folder, so an edit costs
@@ -84,7 +84,7 @@ extension SiteBuild.Session {
         var entries: [BuildManifest.Entry] = []
         for page in pages {
             guard (try? OutputWriter.replace(page.path, in: folder, with: page.html)) != nil else { return nil }
-            entries.append(OutputWriter.entry(page.path, sha256: hexString(SHA256.hash(data: page.html)), size: page.html.count))
+            entries.append(BuildManifest.Entry(path: page.path, bytes: page.html))
         }
         // The folder now differs from the last build's records: the next build must render these
         // pages again (even if the edit is undone) and compare against what is really on disk.

@@ -45,7 +45,7 @@ enum StaticFiles {
         let url = URL(fileURLWithPath: relative)
         let ext = url.pathExtension.lowercased()
         guard hashedExtensions.contains(ext) else { return relative }
-        let hash = hexString(SHA256.hash(data: data).prefix(5))
+        let hash = SHA256.hash(data: data).prefix(5).hex
         let folder = relative.contains("/") ? String(relative[..<relative.lastIndex(of: "/")!]) + "/" : ""
         return "\(folder)\(url.deletingPathExtension().lastPathComponent).\(hash).\(url.pathExtension)"
     }

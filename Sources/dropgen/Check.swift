@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Publisher
 import SiteBuilder
+import SiteManifest
 
 struct Check: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,7 +15,7 @@ struct Check: AsyncParsableCommand {
             """)
 
     @OptionGroup var siteOptions: SiteOptions
-    @OptionGroup var clock: ClockOptions
+    @OptionGroup var clock: ClockOptions<DropStateClock>
 
     @Flag(name: .long, help: "Print a machine-readable report instead of text.")
     var json = false

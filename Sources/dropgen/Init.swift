@@ -10,7 +10,7 @@ struct Init: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("Where to create the site (default: the current folder).", valueName: "DIR"))
     var directory: String = "."
 
-    @OptionGroup var clock: ClockOptions
+    @OptionGroup var clock: ClockOptions<DropStateClock>
 
     func run() async throws {
         let folder = URL(fileURLWithPath: directory, isDirectory: true)

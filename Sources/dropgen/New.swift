@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SiteBuilder
+import SiteManifest
 
 struct New: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,7 +22,7 @@ struct NewDrop: AsyncParsableCommand {
     var creator: String?
 
     @OptionGroup var siteOptions: SiteOptions
-    @OptionGroup var clock: ClockOptions
+    @OptionGroup var clock: ClockOptions<DropStateClock>
 
     func validate() throws {
         // The title is an argument: a title that cannot name a file is a usage error.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SiteBuilder
+import SiteManifest
 
 struct NextRebuild: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,7 +14,7 @@ struct NextRebuild: AsyncParsableCommand {
             """)
 
     @OptionGroup var siteOptions: SiteOptions
-    @OptionGroup var clock: ClockOptions
+    @OptionGroup var clock: ClockOptions<DropStateClock>
 
     @Flag(name: .long, help: "Print a machine-readable report.")
     var json = false

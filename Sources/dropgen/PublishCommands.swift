@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Publisher
-import SiteBuilder
 
 /// Options shared by `publish`, `deploys` and `rollback`.
 struct PublishTargetOptions: ParsableArguments {
@@ -13,16 +12,9 @@ struct PublishTargetOptions: ParsableArguments {
     @Flag(name: .long, help: "Print a machine-readable JSON report on stdout.")
     var json = false
 
-    @Option(name: .long, help: "The time to stamp the deploy with, RFC 3339 (default: now).")
-    var now: String?
+    @OptionGroup var clock: ClockOptions<DeployClock>
 
     var siteURL: URL { siteOptions.root }
-
-    func validate() throws {
-        if let now {
-            _ = try parseNow(now, example: "2026-11-29T01:30:00Z")
-        }
-    }
 
     /// The build folder `publish` reads: `dir`, else `<site>/public`.
     func buildFolder(_ dir: String? = nil) -> URL {
@@ -35,7 +27,7 @@ struct PublishTargetOptions: ParsableArguments {
         let entry = try config.target(named: target)
         let made = try entry.makeTarget(site: siteURL, build: build ?? buildFolder())
         let progress = terminal?.publishProgressHandler
-        let fixed = now.flatMap(RFC3339.parse)
+        let fixed = clock.fixed
         return Publisher(target: made, config: config, purge: config.purgeHook(for: entry),
                          clock: { fixed ?? Date() }, progress: { event in progress?(event) })
     }
@@ -163,4 +155,3 @@ enum PlanPrinter {
         return lines.joined(separator: "\n")
     }
 }
-

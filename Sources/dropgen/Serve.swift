@@ -2,7 +2,9 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import PreviewServer
+import Publisher
 import SiteBuilder
+import SiteManifest
 
 #if canImport(Glibc)
 import Glibc
@@ -21,9 +23,7 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var siteOptions: SiteOptions
 
-    @Option(name: .long, help: ArgumentHelp(
-        "Compute drop states at this fixed instant (default: the wall clock at each rebuild).", valueName: "RFC3339"))
-    var now: String?
+    @OptionGroup var clock: ClockOptions<PreviewClock>
 
     @Option(name: .long, help: "The port to listen on.")
     var port: Int = 8080
@@ -32,14 +32,16 @@ struct Serve: AsyncParsableCommand {
     var host: String = "127.0.0.1"
 
     func validate() throws {
-        if let now {
-            _ = try parseNow(now)
-        }
         guard (0...65535).contains(port) else { throw ValidationError("--port \(port): expected 0…65535") }
     }
 
     func run() async throws {
-        let options = PreviewServer.Options(siteRoot: siteOptions.root, host: host, port: port, now: now.flatMap(RFC3339.parse))
+        // The preview answers with the Cache-Control the site publishes with; a publish: section
+        // that does not load leaves the default, and `publish` reports it.
+        let htmlCacheControl = (try? PublishConfig.load(siteRoot: siteOptions.root))?.htmlCacheControl
+            ?? EdgeRules.defaultRevalidateCacheControl
+        let options = PreviewServer.Options(siteRoot: siteOptions.root, host: host, port: port, now: clock.fixed,
+                                            htmlCacheControl: htmlCacheControl)
         let server = PreviewServer(options: options) { event in
             switch event {
             case .listening(let host, let port):

@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
-import Publisher
+import SiteManifest
 import Testing
 @testable import PreviewServer
 
@@ -69,7 +69,7 @@ import Testing
         }
     }
 
-    static func start() async throws -> Running {
+    static func start(htmlCacheControl: String = EdgeRules.defaultRevalidateCacheControl) async throws -> Running {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("dropgen-serve-\(UUID().uuidString)")
         for (path, text) in files {
             let url = root.appendingPathComponent(path)
@@ -81,7 +81,7 @@ import Testing
 
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let options = PreviewServer.Options(siteRoot: root, port: 0, now: Date(timeIntervalSince1970: 1_796_000_000),
-                                            pollInterval: .milliseconds(50))
+                                            pollInterval: .milliseconds(50), htmlCacheControl: htmlCacheControl)
         let server = PreviewServer(options: options) { event in
             if case .listening(_, let port) = event { continuation.yield(port) }
         }
@@ -129,6 +129,29 @@ import Testing
             let missing = try await server.get("/no/such/page/")
             #expect(missing.status == 404)
             #expect(String(decoding: missing.body, as: UTF8.self).contains("Not found"))
+        } catch {
+            try await server.stop()
+            throw error
+        }
+        try await server.stop()
+    }
+
+    /// `publish.html_cache_control` reaches the preview as an option (the CLI reads it): pages,
+    /// the manifest and the 404 page get it, hashed assets stay immutable.
+    @Test func servesRevalidatedFilesWithTheGivenCacheControl() async throws {
+        let server = try await Self.start(htmlCacheControl: "public, max-age=60, stale-while-revalidate=30")
+        do {
+            let page = try await server.get("/drops/mugs/")
+            #expect(page.status == 200)
+            #expect(page.headers["cache-control"] == "public, max-age=60, stale-while-revalidate=30")
+            let manifest = try await server.get("/.dropgen/manifest.json")
+            #expect(manifest.headers["cache-control"] == "public, max-age=60, stale-while-revalidate=30")
+            let missing = try await server.get("/no/such/page/")
+            #expect(missing.status == 404)
+            #expect(missing.headers["cache-control"] == "public, max-age=60, stale-while-revalidate=30")
+            let entries = try BuildManifest.decode(manifest.body).files
+            let hashed = try #require(entries.first { $0.hashed && $0.path.hasSuffix(".css") })
+            #expect(try await server.get("/" + hashed.path).headers["cache-control"] == "public, max-age=31536000, immutable")
         } catch {
             try await server.stop()
             throw error

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Publisher
+@testable import SiteManifest
 
 /// The behaviour every target must show, run against the local folder and a real S3 server.
 enum BehaviourSuite {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Publisher
+@testable import SiteManifest
 
 @Suite("Behaviour: local folder target")
 struct LocalFolderBehaviourTests {

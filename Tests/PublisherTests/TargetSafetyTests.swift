@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Testing
 @testable import Publisher
+@testable import SiteManifest
 
 /// A publish never deletes or overwrites what dropgen did not write: a folder target must be
 /// dropgen's own, a prune only removes what a record of the target names, and a record read back

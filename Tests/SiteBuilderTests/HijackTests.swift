@@ -1,10 +1,10 @@
 import Foundation
-import Publisher
+import SiteManifest
 import TemplateKit
 import Testing
 @testable import SiteBuilder
-
 @testable import SiteSource
+
 /// Nothing from content can take over another output, inject a rule into a line-oriented file,
 /// reach a terminal or page raw, or pull a file from outside the site through a link.
 @Suite struct HijackTests {

@@ -1,5 +1,5 @@
 import Foundation
-import Publisher
+import SiteManifest
 import Testing
 @testable import SiteBuilder
 

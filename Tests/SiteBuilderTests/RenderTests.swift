@@ -1,4 +1,5 @@
 import Foundation
+import SiteManifest
 import Testing
 @testable import SiteBuilder
 

@@ -1,4 +1,5 @@
 import Foundation
+import SiteManifest
 import Testing
 @testable import SiteBuilder
 
@@ -14,21 +15,6 @@ import Testing
     @Test(arguments: ["-1", "abc", "1.234", "1,50", "", "1e3", ".5"])
     func moneyRefuses(text: String) {
         if case .success = Money.parse(text) { Issue.record("\(text) parsed") }
-    }
-
-    @Test(arguments: [
-        ("2026-12-04T18:00:00+01:00", "2026-12-04T17:00:00Z"),
-        ("2026-12-04T18:00:00Z", "2026-12-04T18:00:00Z"),
-        ("2024-02-29T23:30:00-05:30", "2024-03-01T05:00:00Z"),
-        ("2026-12-04t18:00:00.250z", "2026-12-04T18:00:00Z"),
-    ])
-    func rfc3339RoundTrips(text: String, utc: String) {
-        #expect(RFC3339.parse(text).map(RFC3339.format) == utc)
-    }
-
-    @Test(arguments: ["2026-12-04T18:00:00", "2026-12-04", "2026-02-30T10:00:00Z", "2026-12-04T25:00:00Z", "yesterday"])
-    func rfc3339Refuses(text: String) {
-        #expect(RFC3339.parse(text) == nil)
     }
 
     @Test func stateTable() {

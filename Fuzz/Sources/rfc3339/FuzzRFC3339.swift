@@ -2,7 +2,7 @@
 // Foundation's Gregorian calendar computes from the same fields (from 1583 on, where Foundation's
 // calendar is Gregorian too), and must survive `format` and `parse` again to the second.
 import Foundation
-import SiteBuilder
+import SiteManifest
 
 let utc = TimeZone(identifier: "UTC")!
 nonisolated(unsafe) var calendar: Calendar = {

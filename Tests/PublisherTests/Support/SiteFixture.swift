@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 @testable import Publisher
+@testable import SiteManifest
 
 /// A small built site in a temp folder: hashed CSS and image, pages referencing them, a feed,
 /// robots.txt, catalog.json, and the build manifest, as SiteBuilder writes them.
@@ -52,10 +53,7 @@ struct SiteFixture {
             let url = build.appendingPathComponent(path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try data.write(to: url)
-            entries.append(BuildManifest.Entry(path: path, sha256: SHA256.hash(data: data).hex, size: data.count,
-                                               contentType: EdgeRules.contentType(for: path),
-                                               hashed: EdgeRules.isContentHashed(path),
-                                               cacheClass: EdgeRules.cacheClass(for: path)))
+            entries.append(BuildManifest.Entry(path: path, bytes: data))
         }
         let manifest = BuildManifest(files: entries)
         let url = build.appendingPathComponent(BuildManifest.relativePath)

@@ -1,7 +1,8 @@
 import Foundation
 
-/// RFC 3339 times with a mandatory offset (`Z` or `±HH:MM`). Hand-parsed: it is on the hot
-/// path of large sites and must not depend on the machine's locale.
+/// RFC 3339 times with a mandatory offset (`Z` or `±HH:MM`): the one reader and writer of times
+/// for content, `--now`, build and deploy records and S3 listings. Hand-written: it is on the hot
+/// path of large sites and must not depend on the machine's locale or calendar.
 public enum RFC3339 {
     /// Seconds since 1970 of 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the instants RFC 3339
     /// can write in UTC. A clock outside them (`--now`, `SOURCE_DATE_EPOCH`) is refused.
@@ -62,11 +63,20 @@ public enum RFC3339 {
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 
-    /// `2026-12-04T17:00:00Z`, whole seconds, UTC: stable for feeds and JSON.
+    /// `2026-12-04T17:00:00Z`, whole seconds (rounded down), UTC: stable for feeds, JSON,
+    /// build and deploy records.
     public static func format(_ date: Date) -> String {
-        let wall = WallTime(date, offset: 0)
-        return wall.dateText + "T" + wall.timeText(seconds: true) + "Z"
+        let total = Int(date.timeIntervalSince1970.rounded(.down))
+        let days = total >= 0 ? total / 86_400 : (total - 86_399) / 86_400
+        let secondsOfDay = total - days * 86_400
+        let (year, month, day) = civilFromDays(days)
+        let digits = String(year)
+        let date: String = String(repeating: "0", count: max(0, 4 - digits.count)) + digits + "-" + twoDigits(month) + "-" + twoDigits(day)
+        let time: String = twoDigits(secondsOfDay / 3600) + ":" + twoDigits(secondsOfDay % 3600 / 60) + ":" + twoDigits(secondsOfDay % 60)
+        return date + "T" + time + "Z"
     }
+
+    private static func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
 
     static func daysIn(month: Int, year: Int) -> Int {
         switch month {
@@ -86,7 +96,8 @@ public enum RFC3339 {
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    static func civilFromDays(_ days: Int) -> (Int, Int, Int) {
+    /// (year, month, day) of a day number counted from 1970-01-01: for wall clocks at an offset.
+    public static func civilFromDays(_ days: Int) -> (Int, Int, Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097

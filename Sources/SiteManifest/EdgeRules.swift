@@ -1,17 +1,8 @@
 import Foundation
 
-/// How the edge should cache a file. One source of truth for the build, the preview server and
-/// every publish target.
-public enum CacheClass: String, Codable, Sendable, CaseIterable {
-    /// Content-hashed asset: cached forever, uploaded create-only.
-    case immutable
-    /// HTML, feeds, sitemap, catalog, manifests: revalidated on every request.
-    case revalidate
-    /// Other files with stable names (robots.txt, favicon, _redirects): revalidated too, but
-    /// uploaded before HTML because pages may reference them.
-    case mutable
-}
-
+/// How the edge serves a file, decided from its path alone: its content type and cache class.
+/// The build records them in the manifest, the preview server answers with them and every
+/// publish target uploads with them, so all three agree.
 public enum EdgeRules {
     public static let immutableCacheControl = "public, max-age=31536000, immutable"
     public static let defaultRevalidateCacheControl = "public, max-age=0, must-revalidate"
@@ -90,7 +81,8 @@ public enum EdgeRules {
             || contentType.contains("javascript") || contentType.hasPrefix("image/svg")
     }
 
-    static func fileExtension(_ path: String) -> String {
+    /// The extension of the last path component, lowercased; "" when there is none.
+    public static func fileExtension(_ path: String) -> String {
         let name = fileName(path)
         guard let dot = name.utf8.lastIndex(of: UInt8(ascii: ".")), dot != name.startIndex else { return "" }
         let ext = name[name.utf8.index(after: dot)...]

@@ -1,5 +1,5 @@
 import Testing
-@testable import Publisher
+@testable import SiteManifest
 
 @Suite struct EdgeRulesTests {
     struct Case: Sendable, CustomTestStringConvertible {

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// What a build produced: one entry per file under the output folder, written to
@@ -22,7 +23,16 @@ public struct BuildManifest: Codable, Sendable, Equatable {
         public var hashed: Bool
         public var cacheClass: CacheClass
 
-        public init(path: String, sha256: String, size: Int, contentType: String, hashed: Bool, cacheClass: CacheClass) {
+        /// The entry of one output file: hash and size from its bytes, content type and cache
+        /// class from its path (`EdgeRules`). The one way the build and the preview make entries.
+        public init(path: String, bytes: Data) {
+            self.init(path: path, sha256: SHA256.hash(data: bytes).hex, size: bytes.count, contentType: EdgeRules.contentType(for: path),
+                      hashed: EdgeRules.isContentHashed(path), cacheClass: EdgeRules.cacheClass(for: path))
+        }
+
+        /// Every field as given: for tests that need an entry no bytes would give (a size
+        /// beyond memory, a hostile path); a manifest read from disk is decoded instead.
+        init(path: String, sha256: String, size: Int, contentType: String, hashed: Bool, cacheClass: CacheClass) {
             self.path = path
             self.sha256 = sha256
             self.size = size

@@ -1,0 +1,11 @@
+/// How the edge should cache a file. One source of truth for the build, the preview server and
+/// every publish target.
+public enum CacheClass: String, Codable, Sendable, CaseIterable {
+    /// Content-hashed asset: cached forever, uploaded create-only.
+    case immutable
+    /// HTML, feeds, sitemap, catalog, manifests: revalidated on every request.
+    case revalidate
+    /// Other files with stable names (robots.txt, favicon, _redirects): revalidated too, but
+    /// uploaded before HTML because pages may reference them.
+    case mutable
+}

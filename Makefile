@@ -26,10 +26,12 @@ PREVIEW_PORT ?= 8080
 preview: build
 	$(DROPGEN) serve --site . --now $(DEMO_NOW) --port $(PREVIEW_PORT)
 
+# The layering check (scripts/check-layering.sh, with its own test) runs first: it takes a second.
 # The Publisher's integration tests need a real S3 server: start SeaweedFS (and the fault proxy)
 # first, export its endpoint and keys, and stop it afterwards whatever the outcome. The tests'
 # scratch sites go to a temporary folder of this run's own (TMPDIR), removed afterwards.
 test: deps
+	@bash scripts/test-check-layering.sh
 	@bash scripts/install-deps.sh --test
 	$(SWIFT) build --build-tests
 	@eval "$$(bash scripts/s3-server.sh start)" && scratch="$$(mktemp -d)" \
@@ -50,3 +52,9 @@ clean:
 .PHONY: bench
 bench: deps
 	@bash scripts/bench.sh
+
+# This checkout against BASE (a commit) or BASE_BIN (a dropgen): output byte for byte, then
+# cold / no-change / one-edit builds with the two binaries alternating.
+.PHONY: bench-compare
+bench-compare: deps
+	@BASE="$(BASE)" BASE_BIN="$(BASE_BIN)" bash scripts/bench-compare.sh

@@ -88,12 +88,9 @@ public struct SigV4Signer: Sendable {
         return hmac(hmac(hmac(hmac(secret, day), region), service), "aws4_request")
     }
 
-    /// `yyyyMMdd'T'HHmmss'Z'` in UTC.
+    /// `yyyyMMdd'T'HHmmss'Z'` in UTC: RFC 3339's UTC form without its separators.
     public static func amzDate(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d%02d%02dT%02d%02d%02dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+        RFC3339.format(date).filter { $0 != "-" && $0 != ":" }
     }
 
     /// RFC 3986 encoding as SigV4 wants it: unreserved characters (`A-Z a-z 0-9 - _ . ~`) stay,
@@ -111,7 +108,7 @@ public struct SigV4Signer: Sendable {
             case UInt8(ascii: "/") where !encodeSlash:
                 out += "/"
             default:
-                out += String(format: "%%%02X", byte)
+                out += byte.percentEncoded
             }
         }
         return out

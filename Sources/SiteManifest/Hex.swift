@@ -14,3 +14,16 @@ extension Sequence where Element == UInt8 {
         }
     }
 }
+
+extension UInt8 {
+    /// `%2F`: the byte percent-encoded with upper-case hex, as RFC 3986 and SigV4 want it.
+    public var percentEncoded: String {
+        let digits: StaticString = "0123456789ABCDEF"
+        return String(unsafeUninitializedCapacity: 3) { characters in
+            characters[0] = UInt8(ascii: "%")
+            characters[1] = digits.utf8Start[Int(self >> 4)]
+            characters[2] = digits.utf8Start[Int(self & 0x0F)]
+            return 3
+        }
+    }
+}

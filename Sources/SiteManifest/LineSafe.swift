@@ -55,7 +55,7 @@ public enum LineSafe {
         var output = ""
         for scalar in path.unicodeScalars {
             if isUnsafe(scalar) {
-                for byte in String(scalar).utf8 { output += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true) }
+                for byte in String(scalar).utf8 { output += byte.percentEncoded }
             } else {
                 output.unicodeScalars.append(scalar)
             }

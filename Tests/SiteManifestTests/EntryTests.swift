@@ -3,15 +3,6 @@ import SiteManifest
 import Testing
 
 @Suite struct EntryTests {
-    @Test(arguments: [
-        ([UInt8](), ""),
-        ([0x00, 0x0F, 0x10, 0xAB, 0xFF], "000f10abff"),
-    ])
-    func hexIsLowercaseTwoDigitsAByte(bytes: [UInt8], expected: String) {
-        #expect(bytes.hex == expected)
-        #expect(Data(bytes).hex == expected)
-    }
-
     /// Every field of an entry follows from its path and bytes: what the build, the preview and
     /// the tests all make entries with.
     @Test func entryFromPathAndBytes() {

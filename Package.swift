@@ -34,8 +34,7 @@ let package = Package(
         .target(
             name: "SiteBuilder",
             dependencies: [
-                "CCmarkGFM", "CZlib", "MediaPipeline", "SiteManifest", "Publisher",
-                "TemplateKit", "SiteSource",
+                "CCmarkGFM", "CZlib", "MediaPipeline", "SiteManifest", "SiteSource", "TemplateKit",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             // The default theme, and the files `init` and `new drop` write.

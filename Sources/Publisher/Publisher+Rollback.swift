@@ -87,6 +87,8 @@ extension Publisher {
         }
         let target = self.target
         let progress = self.progress
+        // Server-side copies: nothing is uploaded, so the plan is files and no bytes.
+        progress(.planned(files: pagesLast.count, bytes: 0))
         for batch in [pagesLast.filter { EdgeRules.cacheClass(for: $0.path) != .revalidate },
                       pagesLast.filter { EdgeRules.cacheClass(for: $0.path) == .revalidate }] where !batch.isEmpty {
             _ = try await Self.forEach(batch, width: config.workers) { file in

@@ -88,9 +88,10 @@ final class PublishCounts: @unchecked Sendable {
             case .verified, .deleted:
                 return .unchanged
             }
-            // By bytes when the plan has any (a rollback's copies carry none), else by files.
+            // By bytes when the plan has any, else by files (a rollback's copies upload nothing).
             let bar = totalBytes > 0 ? Terminal.bar(bytes, totalBytes) : Terminal.bar(files, totalFiles)
-            return .draw("\(bar) \(files)/\(max(totalFiles, files)) files, \(bytes / 1024)/\(totalBytes / 1024) KiB")
+            let line = "\(bar) \(files)/\(max(totalFiles, files)) files"
+            return .draw(totalBytes > 0 || bytes > 0 ? line + ", \(bytes / 1024)/\(totalBytes / 1024) KiB" : line)
         }
     }
 }

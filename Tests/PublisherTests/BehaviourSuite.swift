@@ -127,9 +127,16 @@ enum BehaviourSuite {
         #expect(try await target.get("index.html") == SiteFixture.files(version: 3)["index.html"])
 
         clock.advance(60)
-        let report = try await publisher(target, clock: clock).rollback()
+        let events = ProgressLog()
+        let config = PublishConfig(htmlCacheControl: EdgeRules.defaultRevalidateCacheControl, workers: 4)
+        let report = try await Publisher(target: target, config: config, clock: clock.function,
+                                         progress: { events.append($0) }).rollback()
         #expect(report.fromID == second.deployID)
         #expect(report.toID == first.deployID)
+        // The plan (files, no bytes: copies upload nothing), each copy, then live.
+        #expect(!report.copied.isEmpty)
+        #expect(events.lines == ["planned \(report.copied.count) files, 0 bytes"]
+                + Array(repeating: "copied", count: report.copied.count) + ["live \(first.deployID!)"])
         for path in ["index.html", "drops/a/index.html", "drops/b/index.html"] {
             #expect(try await target.get(path) == SiteFixture.files(version: 1)[path], "\(path)")
         }
@@ -232,4 +239,24 @@ enum BehaviourSuite {
         #expect(try await publisher(target, clock: clock).plan(buildDirectory: site.build).isUpToDate)
         #expect(try await target.get("index.html") == SiteFixture.files(version: 3)["index.html"])
     }
+}
+
+/// Progress events as lines, in the order they arrived.
+final class ProgressLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var recorded: [String] = []
+
+    func append(_ event: PublishProgress) {
+        let line = switch event {
+        case let .planned(files, bytes): "planned \(files) files, \(bytes) bytes"
+        case .uploaded: "uploaded"
+        case .copied: "copied"
+        case .verified: "verified"
+        case .deleted: "deleted"
+        case let .live(id): "live \(id)"
+        }
+        lock.withLock { recorded.append(line) }
+    }
+
+    var lines: [String] { lock.withLock { recorded } }
 }

@@ -6,41 +6,53 @@ public struct MediaSource: Sendable, Hashable, Codable {
     public var file: String
     /// Line of the key in that file, when known.
     public var line: Int?
+    /// Column on that line, when known: of the value, where errors about a value point.
+    public var column: Int?
     /// The key of the reference: `hero` (or `hero.video`) for a hero clip, `images[1].src` for a still.
     public var key: String
 
-    public init(file: String, line: Int? = nil, key: String) {
+    public init(file: String, line: Int? = nil, column: Int? = nil, key: String) {
         self.file = file
         self.line = line
+        self.column = column
         self.key = key
     }
 }
 
-/// A media problem the creator can fix, or an encoder failure, named by file, line and key.
+/// A media problem the creator can fix, or an encoder failure, named by file, line, column and key.
 public struct MediaError: Error, Sendable, Equatable, CustomStringConvertible {
     public var file: String
     public var line: Int?
+    public var column: Int?
     public var key: String
     public var message: String
     /// Tool output that explains the failure (the last lines of ffmpeg's stderr), if any.
     public var detail: String?
 
-    public init(file: String, line: Int? = nil, key: String, message: String, detail: String? = nil) {
+    public init(file: String, line: Int? = nil, column: Int? = nil, key: String, message: String, detail: String? = nil) {
         self.file = file
         self.line = line
+        self.column = column
         self.key = key
         self.message = message
         self.detail = detail
     }
 
-    init(_ source: MediaSource, key: String? = nil, line: Int? = nil, _ message: String, detail: String? = nil) {
-        self.init(file: source.file, line: line ?? source.line, key: key ?? source.key,
-                  message: message, detail: detail)
+    /// An error at `source`, or at another `key` of the same file (a hero's `duration`): the
+    /// source's column is its own key's, so another key has only the column it is given.
+    init(_ source: MediaSource, key: String? = nil, line: Int? = nil, column: Int? = nil, _ message: String, detail: String? = nil) {
+        let key = key ?? source.key
+        self.init(file: source.file, line: line ?? source.line, column: column ?? (key == source.key ? source.column : nil),
+                  key: key, message: message, detail: detail)
     }
 
-    /// `content/drops/mug.md:12: hero.duration: must be between 10 and 20 seconds, got 25`
+    /// `content/drops/mug.md:12:3: hero.duration: must be between 10 and 20 seconds, got 25`
     public var description: String {
-        let location = line.map { "\(file):\($0)" } ?? file
+        var location = file
+        if let line {
+            location += ":\(line)"
+            if let column { location += ":\(column)" }
+        }
         var text = "\(location): \(key): \(message)"
         if let detail, !detail.isEmpty {
             text += "\n" + detail.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")

@@ -16,7 +16,7 @@ extension MediaPipeline {
         func key(_ field: String) -> String { "\(base).\(field)" }
         func line(_ field: String) -> Int? { request.lines[field] ?? source.line }
         func fail(_ field: String, _ message: String, detail: String? = nil) -> MediaError {
-            MediaError(source, key: key(field), line: line(field), message, detail: detail)
+            MediaError(source, key: key(field), line: line(field), column: request.columns[field], message, detail: detail)
         }
 
         try checkInput(request.video, allowed: Self.videoExtensions, kind: "video", source: source,
@@ -70,7 +70,7 @@ extension MediaPipeline {
         let display = (width: probe.displayWidth, height: probe.displayHeight)
         let clipSize = Self.clipSize(display.width, display.height, maxHeight: options.maxHeight)
         let fps = (probe.frameRate ?? 0) > Double(Self.maxClipFrameRate) + 0.5 ? Self.maxClipFrameRate : nil
-        let videoSource = MediaSource(file: source.file, line: line("video"), key: key("video"))
+        let videoSource = MediaSource(file: source.file, line: line("video"), column: request.columns["video"] ?? source.column, key: key("video"))
 
         var clips: [VideoFile] = []
         var jobs: [MediaJob] = []
@@ -87,7 +87,7 @@ extension MediaPipeline {
             jobs.append(MediaJob(outputPath: path, source: videoSource, work: .clip(spec)))
         }
 
-        let posterSource = MediaSource(file: source.file, line: line("poster_at"), key: key("poster_at"))
+        let posterSource = MediaSource(file: source.file, line: line("poster_at"), column: request.columns["poster_at"], key: key("poster_at"))
         var posters: [ImageFile] = []
         for width in Self.variantWidths(options.posterWidths, original: display.width).reversed() {
             let height = Self.scaledHeight(width: width, original: display)

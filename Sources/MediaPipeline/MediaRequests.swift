@@ -12,15 +12,18 @@ public struct HeroRequest: Sendable, Codable {
     /// Lines of the individual keys (`video`, `start`, `duration`, `poster_at`), when known;
     /// errors fall back to `source.line`.
     public var lines: [String: Int]
+    /// Columns of the same keys, when known.
+    public var columns: [String: Int]
 
     public init(source: MediaSource, video: URL, start: Double, duration: Double, posterAt: Double? = nil,
-                lines: [String: Int] = [:]) {
+                lines: [String: Int] = [:], columns: [String: Int] = [:]) {
         self.source = source
         self.video = video
         self.start = start
         self.duration = duration
         self.posterAt = posterAt
         self.lines = lines
+        self.columns = columns
     }
 }
 

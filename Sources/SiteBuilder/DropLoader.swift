@@ -191,19 +191,23 @@ enum DropLoader {
             let start = heroFields.double("start", log: &log) ?? 0
             let duration = heroFields.double("duration", log: &log)
             let posterAt = heroFields.double("poster_at", log: &log)
-            let source = MediaSource(file: file.path, line: heroFields.line(of: "video"), key: "hero.video")
+            let source = MediaSource(file: file.path, line: heroFields.line(of: "video"), column: heroFields.column(of: "video"), key: "hero.video")
             if let video = heroFields.nonEmptyString("video", log: &log),
                let url = MediaPaths.resolve(video, from: file.path, root: root, source: source, log: &log), let duration {
-                var lines: [String: Int] = [:]
-                for key in ["video", "start", "duration", "poster_at"] { lines[key] = heroFields.line(of: key) }
-                hero = HeroRequest(source: source, video: url, start: start, duration: duration, posterAt: posterAt, lines: lines)
+                var lines: [String: Int] = [:], columns: [String: Int] = [:]
+                for key in ["video", "start", "duration", "poster_at"] {
+                    lines[key] = heroFields.line(of: key)
+                    columns[key] = heroFields.column(of: key)
+                }
+                hero = HeroRequest(source: source, video: url, start: start, duration: duration, posterAt: posterAt,
+                                   lines: lines, columns: columns)
             }
         }
 
         var images: [Loaded.Image] = []
         for image in fields.fieldsList("images", log: &log) {
             image.checkKeys(known: ["src", "alt"], required: ["src", "alt"], log: &log)
-            let source = MediaSource(file: file.path, line: image.line(of: "src"), key: image.keyPath("src"))
+            let source = MediaSource(file: file.path, line: image.line(of: "src"), column: image.column(of: "src"), key: image.keyPath("src"))
             guard let alt = image.nonEmptyString("alt", log: &log), let src = image.nonEmptyString("src", log: &log),
                   let url = MediaPaths.resolve(src, from: file.path, root: root, source: source, log: &log) else { continue }
             images.append(Loaded.Image(request: StillRequest(source: source, image: url), alt: alt))

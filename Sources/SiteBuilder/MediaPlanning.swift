@@ -8,7 +8,7 @@ import SiteSource
 enum MediaPaths {
     static func resolve(_ relative: String, from file: String, root: URL, source: MediaSource, log: inout DiagnosticLog) -> URL? {
         func fail(_ message: String) -> URL? {
-            log.add(Diagnostic(file: source.file, line: source.line, key: source.key, message: message))
+            log.add(Diagnostic(file: source.file, line: source.line, column: source.column, key: source.key, message: message))
             return nil
         }
         if let unsafe = LineSafe.firstUnsafe(in: relative) { return fail(LineSafe.unsafeMessage(unsafe)) }
@@ -82,8 +82,8 @@ enum MediaPlanning {
 
     static func diagnostic(_ error: any Error, source: MediaSource) -> Diagnostic {
         if let error = error as? MediaError {
-            return Diagnostic(file: error.file, line: error.line, key: error.key, message: error.message)
+            return Diagnostic(file: error.file, line: error.line, column: error.column, key: error.key, message: error.message)
         }
-        return Diagnostic(file: source.file, line: source.line, key: source.key, message: "\(error)")
+        return Diagnostic(file: source.file, line: source.line, column: source.column, key: source.key, message: "\(error)")
     }
 }

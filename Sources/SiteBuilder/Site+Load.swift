@@ -171,7 +171,7 @@ extension Site {
         }
         var avatar: StillRequest?
         if let src = fields.nonEmptyString("avatar", log: &log) {
-            let source = MediaSource(file: file.path, line: fields.line(of: "avatar"), key: "avatar")
+            let source = MediaSource(file: file.path, line: fields.line(of: "avatar"), column: fields.column(of: "avatar"), key: "avatar")
             if let url = MediaPaths.resolve(src, from: file.path, root: root, source: source, log: &log) {
                 avatar = StillRequest(source: source, image: url)
             }

@@ -50,8 +50,13 @@ public struct YAMLFields {
         entries[key]?.key.mark.map { $0.line + source.lineOffset }
     }
 
-    /// Column of the key itself.
-    public func column(of key: String) -> Int? { entries[key]?.key.mark?.column }
+    /// Column on the line `line(of:)` gives: of the value, as other errors about a value point
+    /// at it, or of the key when the value starts on a later line.
+    public func column(of key: String) -> Int? {
+        guard let entry = entries[key], let keyMark = entry.key.mark else { return nil }
+        if let valueMark = entry.value.mark, valueMark.line == keyMark.line { return valueMark.column }
+        return keyMark.column
+    }
 
     public var line: Int? { mapping.mark.map { $0.line + source.lineOffset } }
 

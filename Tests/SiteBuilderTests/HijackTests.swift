@@ -169,14 +169,14 @@ import Testing
             "content/drops/mugs.md:8:16: hero.video: \(control)",
             "content/drops/mugs.md:9:17: images[0].src: \(control)",
         ] : [
-            "content/creators/mara.md:3: avatar: \(unsafe)",
+            "content/creators/mara.md:3:9: avatar: \(unsafe)",
             "content/creators/mara.md:4:9: links[0]: \(unsafe)",
             "content/creators/mara.md:4:60: links[1].url: \(unsafe)",
             "content/drops/mugs.md:5:11: aliases: aliases[0]: \(unsafe)",
             "content/drops/mugs.md:6:10: buy_url: \(unsafe)",
             "content/drops/mugs.md:7:72: early_access.buy_url: \(unsafe)",
-            "content/drops/mugs.md:8: hero.video: \(unsafe)",
-            "content/drops/mugs.md:9: images[0].src: \(unsafe)",
+            "content/drops/mugs.md:8:16: hero.video: \(unsafe)",
+            "content/drops/mugs.md:9:17: images[0].src: \(unsafe)",
         ]
         #expect(errors == expected, "got \(errors)")
 

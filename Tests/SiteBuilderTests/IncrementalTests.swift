@@ -266,7 +266,7 @@ import Testing
         try await fixture.build()
         try FileManager.default.removeItem(at: fixture.root.appendingPathComponent("content/drops/photo.png"))
         let errors = try await fixture.errors()
-        #expect(errors.count == 1 && errors[0].hasPrefix("content/drops/mugs.md:14: images[0].src:"), "\(errors)")
+        #expect(errors.count == 1 && errors[0].hasPrefix("content/drops/mugs.md:14:17: images[0].src:"), "\(errors)")
     }
 
     @Test func contentCacheSurvivesAcrossRunsAndForgetsDeletedFiles() async throws {

@@ -45,13 +45,13 @@ import Testing
              expected: ["content/drops/mugs.md: slug: `mugs` is also the slug of content/drops/mugs-again.md; each drop needs its own"]),
         Case(name: "absolute media path",
              files: ["content/drops/mugs.md": Fixture.drop("images: [{ src: /etc/passwd, alt: x }]")],
-             expected: ["content/drops/mugs.md:14: images[0].src: must be a path relative to content/drops/, got \"/etc/passwd\""]),
+             expected: ["content/drops/mugs.md:14:17: images[0].src: must be a path relative to content/drops/, got \"/etc/passwd\""]),
         Case(name: "media path with ..",
              files: ["content/drops/mugs.md": Fixture.drop("images: [{ src: ../../dropgen.yaml, alt: x }]")],
-             expected: ["content/drops/mugs.md:14: images[0].src: must not contain `..`: media lives beside the file that names it, got \"../../dropgen.yaml\""]),
+             expected: ["content/drops/mugs.md:14:17: images[0].src: must not contain `..`: media lives beside the file that names it, got \"../../dropgen.yaml\""]),
         Case(name: "missing media file",
              files: ["content/drops/mugs.md": Fixture.drop("hero: { video: clip.mp4, duration: 12, alt: Mugs }")],
-             expected: ["content/drops/mugs.md:14: hero.video: file not found: content/drops/clip.mp4"]),
+             expected: ["content/drops/mugs.md:14:16: hero.video: file not found: content/drops/clip.mp4"]),
         Case(name: "invalid UTF-8", files: ["content/drops/mugs.md": nil],
              expected: ["content/drops/mugs.md:3:10: invalid UTF-8 at byte 25; save the file as UTF-8"]),
         Case(name: "remaining above edition", files: ["content/drops/mugs.md": Fixture.drop().replacingOccurrences(of: "remaining: 7", with: "remaining: 30")],
@@ -82,7 +82,7 @@ import Testing
         try FileManager.default.createSymbolicLink(atPath: fixture.root.appendingPathComponent("content/drops/secret.jpg").path,
                                                    withDestinationPath: "/etc/hostname")
         #expect(try await fixture.errors() == [
-            "content/drops/mugs.md:14: images[0].src: \"secret.jpg\" leaves the site folder (through a symbolic link)",
+            "content/drops/mugs.md:14:17: images[0].src: \"secret.jpg\" leaves the site folder (through a symbolic link)",
         ])
     }
 

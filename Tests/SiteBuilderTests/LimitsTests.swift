@@ -2,10 +2,9 @@ import Foundation
 import Publisher
 import TemplateKit
 import Testing
-import Yams
 @testable import SiteBuilder
-
 @testable import SiteSource
+
 /// Inputs built to crash, flood or stall the loader and the template engine: each is refused
 /// with one clear error (or handled in linear time), never a stack overflow.
 @Suite struct LimitsTests {
@@ -231,7 +230,7 @@ import Yams
                                      "content/drops/mugs/index.md": Fixture.drop("images:\n  - src: bomb.png\n    alt: A bomb")])
         try site.write("content/drops/mugs/bomb.png", png)
         #expect(try await site.errors() == [
-            "content/drops/mugs/index.md:15: images[0].src: content/drops/mugs/bomb.png is 12000×12000 (144 megapixels), over the 50 megapixel cap (media.max_pixels)",
+            "content/drops/mugs/index.md:15:10: images[0].src: content/drops/mugs/bomb.png is 12000×12000 (144 megapixels), over the 50 megapixel cap (media.max_pixels)",
         ])
         try site.write("dropgen.yaml", Fixture.config + "media:\n  max_pixels: 0\n")
         #expect(try await site.errors() == ["dropgen.yaml:6:15: media.max_pixels: must be at least 1, got 0"])

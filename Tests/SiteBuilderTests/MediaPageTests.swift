@@ -55,6 +55,6 @@ import Testing
         let fixture = try Fixture.site(["content/drops/mugs.md": Fixture.drop("hero: { video: clip.mp4, duration: 25, alt: Mugs }")])
         try Self.ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=160x90:rate=10:duration=30", "-pix_fmt", "yuv420p",
                          fixture.root.appendingPathComponent("content/drops/clip.mp4").path])
-        #expect(try await fixture.errors() == ["content/drops/mugs.md:14: hero.duration: must be between 10 and 20 seconds, got 25"])
+        #expect(try await fixture.errors() == ["content/drops/mugs.md:14:36: hero.duration: must be between 10 and 20 seconds, got 25"])
     }
 }

@@ -39,8 +39,9 @@ public enum SiteBuild {
     }
 
     /// What a build leaves: its report, and the values it made. A command line run keeps the
-    /// outcome until the process exits, so those values are never freed one by one, as clang's `-disable-free`: for a large site, tearing down every
-    /// drop, page and record took a tenth of a cold build's time, on one core, after the work.
+    /// outcome until the process exits, so those values are never freed one by one (as clang's
+    /// `-disable-free`): for a large site, tearing down every drop, page and record took a tenth
+    /// of a cold build's time, on one core, after the work.
     public struct Outcome: Sendable {
         public let report: Report
         let made: [any Sendable]

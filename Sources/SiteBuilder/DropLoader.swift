@@ -44,7 +44,7 @@ enum DropLoader {
         guard let data = readFile(full, size: stamp?.size) else {
             return Result(loaded: nil, diagnostics: [Diagnostic(file: path, message: "cannot be read")])
         }
-        let digest = hexString(SHA256.hash(data: data))
+        let digest = SHA256.hash(data: data).hex
         cache?.read(path: path, digest: digest)
         let key = ContentCache.key(path: path, rootPath: rootPath, digest: digest)
         if let stamp { cache?.saw(path: path, stamp: stamp, key: key) }

@@ -82,7 +82,7 @@ public enum SiteCheck {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("dropgen-check-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let output = scratch.appendingPathComponent("public")
-        let build = try await SiteBuild.run(SiteBuild.Options(siteRoot: siteRoot, output: output, now: now, progress: progress))
+        let build = try await SiteBuild.run(SiteBuild.Options(siteRoot: siteRoot, output: output, now: now, progress: progress)).report
         progress?(.stage("Checking links and budgets"))
         var log = DiagnosticLog()
         // The build already validated dropgen.yaml, budgets included, so this cannot fail now.

@@ -1,4 +1,5 @@
 import Foundation
+import SiteSource
 
 extension Scaffold {
     public struct NewDrop: Sendable {

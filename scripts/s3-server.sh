@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts or stops a local SeaweedFS S3 server (and a fault-injecting proxy in front of it) for
-# the Publisher integration tests. Recipe: DESIGN.md, "Local S3-compatible server for tests".
+# the Publisher integration tests. SeaweedFS from PyPI, bound to 127.0.0.1, telemetry off; it checks SigV4 signatures.
 #
 #   scripts/s3-server.sh start   # installs into $DROPGEN_S3_STATE (default /tmp/dropgen-s3),
 #                                # starts the server, waits for a signed list of the bucket,

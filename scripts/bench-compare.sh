@@ -5,6 +5,7 @@
 # one-edit builds of the synthetic site, the two binaries alternating round by round so that the
 # machine's drift hits both alike, with medians and the ratio new / old.
 #   BASE_BIN=path   use this dropgen as the old one instead of building BASE (in a worktree).
+#   NEW_BIN=path    use this dropgen as the new one instead of a release build of this checkout.
 #   BENCH_DROPS (10000), BENCH_ROUNDS (3), BENCH_DIR (a fresh temporary folder).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,9 +17,13 @@ DEMO_NOW="2026-12-04T12:00:00+01:00"
 DIR="${BENCH_DIR:-$(mktemp -d /tmp/dropgen-compare.XXXXXX)}"
 mkdir -p "$DIR"
 
-echo "compare: release build of this checkout…" >&2
-swift build -c release --product dropgen >&2
-NEW="$(swift build -c release --show-bin-path)/dropgen"
+if [ -n "${NEW_BIN:-}" ]; then
+    NEW="$NEW_BIN"
+else
+    echo "compare: release build of this checkout…" >&2
+    swift build -c release --product dropgen >&2
+    NEW="$(swift build -c release --show-bin-path)/dropgen"
+fi
 if [ -n "${BASE_BIN:-}" ]; then
     OLD="$BASE_BIN"
 else

@@ -86,12 +86,12 @@ for round in $(seq 1 "$ROUNDS"); do
     for which in old new; do
         site="$DIR/site-$which"
         rm -rf "$site/.dropgen-cache"
-        # A fresh output folder each round: creating files where many were just deleted is slower on some file systems.
+        # A fresh output folder each round, none deleted until the end: creating files right after
+        # many were deleted is several times slower on some file systems (see bench.sh).
         COLD[$which]+="$(seconds "$DIR/dropgen-$which" build --site "$site" --out "$DIR/out-$which-$round" --now "$NOW") "
         WARM[$which]+="$(seconds "$DIR/dropgen-$which" build --site "$site" --out "$DIR/out-$which-$round" --now "$NOW") "
         printf '\nRound %s.\n' "$round" >> "$site/content/drops/drop-00042.md"
         EDIT[$which]+="$(seconds "$DIR/dropgen-$which" build --site "$site" --out "$DIR/out-$which-$round" --now "$NOW") "
-        rm -rf "$DIR/out-$which-$((round - 1))"
     done
 done
 
@@ -103,4 +103,5 @@ for kind in COLD WARM EDIT; do
     printf '  %-10s %7.3f | %7.3f   %s   (old: %s; new: %s)\n' "$(echo "$kind" | tr 'A-Z' 'a-z')" "$old" "$new" \
         "$(awk -v a="$new" -v b="$old" 'BEGIN { printf "%.2f", a / b }')" "${times[old]% }" "${times[new]% }"
 done
+rm -rf "$DIR"/out-*
 echo "Kept in $DIR"

@@ -13,15 +13,16 @@ extension PublishConfig {
     static func read(yaml: String, fileName: String, siteRoot: URL, log: inout DiagnosticLog) -> PublishConfig? {
         let before = log.count
         var config = PublishConfig(siteRoot: siteRoot)
+        let source = YAMLSource(file: fileName, lineOffset: 0)
         let root: YAMLNode?
         do {
-            root = try YAMLSource(file: fileName, lineOffset: 0).compose(yaml)
+            root = try source.compose(yaml)
         } catch {
             log.add(error)
             return nil
         }
         guard let mapping = root?.mapping else { return config }
-        let top = YAMLFields(mapping, source: YAMLSource(file: fileName, lineOffset: 0))
+        let top = YAMLFields(mapping, source: source)
         config.baseURL = top.node("base_url")?.string
         guard let section = top.fields("publish", log: &log) else { return log.count == before ? config : nil }
         section.checkKeys(known: sectionKeys, log: &log)

@@ -35,11 +35,6 @@ struct PublishTargetOptions: ParsableArguments {
 
 extension PublishError: UserError {}
 
-/// Runs `body`; errors are printed once, readably, with the documented exit codes.
-func runReporting(_ body: () async throws -> Void) async throws {
-    try await runReportingErrors(Terminal(quiet: true), body)
-}
-
 func writeStandardOutput(_ data: Data) {
     FileHandle.standardOutput.write(data)
 }
@@ -92,7 +87,7 @@ struct Deploys: AsyncParsableCommand {
     @OptionGroup var options: PublishTargetOptions
 
     func run() async throws {
-        try await runReporting {
+        try await runReportingErrors(Terminal(quiet: true)) {
             let deploys = try await options.publisher().withinDeadline("deploys") { try await $0.deploys() }
             if options.json {
                 try printJSON(deploys)

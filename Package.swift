@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "SiteSource", targets: ["SiteSource"]),
         .library(name: "TemplateKit", targets: ["TemplateKit"]),
         .library(name: "SiteManifest", targets: ["SiteManifest"]),
+        .library(name: "StockLedger", targets: ["StockLedger"]),
+        .library(name: "LiveStock", targets: ["LiveStock"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -61,6 +63,17 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
+        // Stock as values and the local write-ahead journal: no I/O beyond the journal's folder.
+        .target(
+            name: "StockLedger",
+            dependencies: ["SiteManifest", "SiteSource", .product(name: "Crypto", package: "swift-crypto")]),
+        // Live drops: the ledger at a target, webhooks, the live server, the stock update pipeline.
+        .target(
+            name: "LiveStock",
+            dependencies: [
+                "StockLedger", "Publisher", "SiteBuilder", "SiteManifest", "SiteSource",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .target(
             name: "PreviewServer",
             dependencies: [
@@ -86,6 +99,12 @@ let package = Package(
         .testTarget(
             name: "PublisherTests",
             dependencies: ["Publisher", "SiteManifest", "SiteSource", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(
+            name: "StockLedgerTests",
+            dependencies: ["StockLedger", "SiteManifest", "SiteSource"]),
+        .testTarget(
+            name: "LiveStockTests",
+            dependencies: ["LiveStock", "StockLedger", "Publisher", "SiteManifest"]),
         .testTarget(name: "dropgenTests", dependencies: ["dropgen", "Publisher"]),
         .testTarget(
             name: "PreviewServerTests",

@@ -12,14 +12,16 @@
 set -euo pipefail
 
 # The layering: what each module may import, "ours | third-party". Nothing else.
-OURS="SiteManifest SiteSource TemplateKit MediaPipeline Publisher SiteBuilder PreviewServer CCmarkGFM CWebP CZlib"
+OURS="SiteManifest SiteSource TemplateKit MediaPipeline Publisher StockLedger SiteBuilder LiveStock PreviewServer CCmarkGFM CWebP CZlib"
 declare -A ALLOWED=(
     [SiteManifest]="                                                           | Crypto"
     [SiteSource]="SiteManifest                                                 | Yams"
     [TemplateKit]="                                                            |"
     [MediaPipeline]="SiteManifest CWebP                                        | Crypto"
     [Publisher]="SiteManifest SiteSource                                       | Crypto AsyncHTTPClient NIOCore NIOHTTP1 NIOPosix FoundationXML"
-    [SiteBuilder]="SiteManifest SiteSource TemplateKit MediaPipeline CCmarkGFM CZlib | Crypto"
+    [StockLedger]="SiteManifest SiteSource                                     | Crypto"
+    [SiteBuilder]="SiteManifest SiteSource TemplateKit MediaPipeline StockLedger CCmarkGFM CZlib | Crypto"
+    [LiveStock]="StockLedger Publisher SiteBuilder SiteManifest SiteSource     | Crypto Hummingbird HTTPTypes NIOCore Logging"
     [PreviewServer]="SiteManifest SiteSource SiteBuilder                       | Hummingbird HTTPTypes NIOCore Logging"
     [dropgen]="$OURS | ArgumentParser"
 )

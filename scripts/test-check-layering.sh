@@ -53,8 +53,8 @@ tree forbidden \
 expect forbidden 1 \
     "forbidden/MediaPipeline/X.swift:1: MediaPipeline may not import ArgumentParser (allowed: SiteManifest CWebP Crypto)" \
     "forbidden/PreviewServer/P.swift:1: PreviewServer may not import Publisher (allowed: SiteManifest SiteSource SiteBuilder Hummingbird HTTPTypes NIOCore Logging)" \
-    "forbidden/SiteBuilder/Deep/More.swift:2: SiteBuilder may not import Publisher (allowed: SiteManifest SiteSource TemplateKit MediaPipeline CCmarkGFM CZlib Crypto)" \
-    "forbidden/SiteBuilder/Feeds.swift:2: SiteBuilder may not import Publisher (allowed: SiteManifest SiteSource TemplateKit MediaPipeline CCmarkGFM CZlib Crypto)" \
+    "forbidden/SiteBuilder/Deep/More.swift:2: SiteBuilder may not import Publisher (allowed: SiteManifest SiteSource TemplateKit MediaPipeline StockLedger CCmarkGFM CZlib Crypto)" \
+    "forbidden/SiteBuilder/Feeds.swift:2: SiteBuilder may not import Publisher (allowed: SiteManifest SiteSource TemplateKit MediaPipeline StockLedger CCmarkGFM CZlib Crypto)" \
     "forbidden/SiteManifest/M.swift:1: SiteManifest may not import SiteBuilder (allowed: Crypto)" \
     "forbidden/TemplateKit/T.swift:1: TemplateKit may not import Yams (allowed: nothing but the system modules)"
 

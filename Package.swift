@@ -101,10 +101,10 @@ let package = Package(
             dependencies: ["Publisher", "SiteManifest", "SiteSource", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "StockLedgerTests",
-            dependencies: ["StockLedger", "SiteManifest", "SiteSource"]),
+            dependencies: ["StockLedger", "SiteManifest", "SiteSource", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "LiveStockTests",
-            dependencies: ["LiveStock", "StockLedger", "Publisher", "SiteManifest"]),
+            dependencies: ["LiveStock", "StockLedger", "Publisher", "SiteManifest", "SiteSource"]),
         .testTarget(name: "dropgenTests", dependencies: ["dropgen", "Publisher"]),
         .testTarget(
             name: "PreviewServerTests",

@@ -1,41 +1,59 @@
 import Foundation
 import LiveStock
 import Publisher
+import SiteManifest
+import SiteSource
 import StockLedger
 import Testing
 
 /// `LedgerStore` against the local folder target in a temp folder.
 @Suite struct LedgerStoreLocalTests {
-    static func ledger(selling units: [Int], from opening: Int = 100) -> StockLedger {
-        var ledger = StockLedger.empty
-        for (index, sold) in units.enumerated() {
-            _ = ledger.apply([StockEvent(id: "e\(index)", drop: "mug", change: .sold(sold),
-                                         at: Date(timeIntervalSince1970: 1_796_000_000 + Double(index)), source: "dropgen")],
-                             opening: { _ in opening })
-        }
-        return ledger
-    }
-
-    static func withTarget(_ body: (LocalFolderTarget, URL) async throws -> Void) async throws {
+    static func withTarget(_ body: (LocalFolderTarget) async throws -> Void) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-store-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        try await body(LocalFolderTarget(root: folder), folder)
+        try await body(LocalFolderTarget(root: folder))
     }
 
     @Test func readOfATargetWithoutALedgerIsEmpty() async throws {
-        try await Self.withTarget { target, _ in
-            #expect(try await LedgerStore(target: target).read() == .empty)
+        try await Self.withTarget { target in
+            let ledger = try await LedgerStore(target: target).read()
+            #expect(ledger == .empty)
         }
     }
 
-    @Test func writeThenReadRoundTrips() async throws {
-        try await Self.withTarget { target, _ in
-            let store = LedgerStore(target: target)
-            let ledger = Self.ledger(selling: [1, 2])
-            try await store.write(ledger)
-            #expect(try await store.read() == ledger)
-            #expect(try await target.get(StockLedger.key) == ledger.encoded())
-            #expect(try await target.get(".dropgen/stock/0000000002.json") == ledger.encoded())
+    @Test func writeThenRead() async throws {
+        try await Self.withTarget { target in
+            try await LedgerStoreBehaviour.writeThenRead(target)
+            // Served as deploy records are: the headers in the sidecar.
+            let head = try #require(try await target.head(StockLedger.key))
+            #expect(head.contentType == "application/json; charset=utf-8")
+            #expect(head.cacheControl == "no-cache")
         }
+    }
+
+    @Test func aRetryOfTheSameWriteIsFine() async throws {
+        try await Self.withTarget { try await LedgerStoreBehaviour.retryIsIdempotent($0) }
+    }
+
+    @Test func aSecondWriterOfTheSameVersionLoses() async throws {
+        try await Self.withTarget { try await LedgerStoreBehaviour.createOnlyConflict($0) }
+    }
+
+    @Test func onlyTheLastTenVersionsAreKept() async throws {
+        try await Self.withTarget { try await LedgerStoreBehaviour.prunesOldVersions($0) }
+    }
+
+    @Test func invalidBytesAtTheTargetAreRefusedNamingTheKey() async throws {
+        try await Self.withTarget { try await LedgerStoreBehaviour.refusesInvalidBytes($0) }
+    }
+
+    @Test func aPublishAndItsPruneLeaveTheLedgerAlone() async throws {
+        try await Self.withTarget { try await LedgerStoreBehaviour.publishLeavesLedger($0) }
+    }
+
+    @Test func versionKeys() {
+        #expect(LedgerStore.versionKey(0) == ".dropgen/stock/0000000000.json")
+        #expect(LedgerStore.versionKey(42) == ".dropgen/stock/0000000042.json")
+        #expect(LedgerStore.versionKey(9_999_999_999) == ".dropgen/stock/9999999999.json")
     }
 }

@@ -73,6 +73,7 @@ let package = Package(
             dependencies: [
                 "StockLedger", "Publisher", "SiteBuilder", "SiteManifest", "SiteSource",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]),
         .target(
             name: "PreviewServer",
@@ -104,7 +105,11 @@ let package = Package(
             dependencies: ["StockLedger", "SiteManifest", "SiteSource", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "LiveStockTests",
-            dependencies: ["LiveStock", "StockLedger", "Publisher", "SiteManifest", "SiteSource"]),
+            dependencies: [
+                "LiveStock", "StockLedger", "Publisher", "SiteManifest", "SiteSource",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .testTarget(name: "dropgenTests", dependencies: ["dropgen", "Publisher"]),
         .testTarget(
             name: "PreviewServerTests",

@@ -21,7 +21,7 @@ declare -A ALLOWED=(
     [Publisher]="SiteManifest SiteSource                                       | Crypto AsyncHTTPClient NIOCore NIOHTTP1 NIOPosix FoundationXML"
     [StockLedger]="SiteManifest SiteSource                                     | Crypto"
     [SiteBuilder]="SiteManifest SiteSource TemplateKit MediaPipeline StockLedger CCmarkGFM CZlib | Crypto"
-    [LiveStock]="StockLedger Publisher SiteBuilder SiteManifest SiteSource     | Crypto Hummingbird HTTPTypes NIOCore Logging"
+    [LiveStock]="StockLedger Publisher SiteBuilder SiteManifest SiteSource     | Crypto Hummingbird HTTPTypes NIOCore Logging ServiceLifecycle"
     [PreviewServer]="SiteManifest SiteSource SiteBuilder                       | Hummingbird HTTPTypes NIOCore Logging"
     [dropgen]="$OURS | ArgumentParser"
 )

@@ -204,7 +204,7 @@ import Testing
             _ = try await server.post(.dropgen, body, headers: Self.signed(body))
             try await eventually("the publish") { try await server.request(.GET, "/healthz").body.contains("published") }
             let after = try await server.request(.GET, "/healthz")
-            #expect(after.body.contains(#""last_publish":{"at":"2026-11-30T00:53:20.000Z","events":1,"outcome":"published","uploaded":1}"#))
+            #expect(after.body.contains(#""last_publish":{"at":"2026-11-30T00:53:20.000Z","events":1,"outcome":"published","trigger":"stock","uploaded":1}"#))
             #expect(try await server.request(.POST, "/healthz").status == 405)
         }
     }

@@ -8,9 +8,10 @@ import Testing
 @Suite struct TransitionSchedulerTests {
     static let start = Date(timeIntervalSince1970: 1_796_000_000)
 
-    static func scheduler(_ sink: RecordingSink, _ clock: TestClock, lines: LogLines = LogLines()) -> TransitionScheduler {
+    static func scheduler(_ sink: RecordingSink, _ clock: TestClock, lines: LogLines = LogLines(),
+                          status: LiveStatus = LiveStatus()) -> TransitionScheduler {
         TransitionScheduler(sink: sink, lane: UpdateLane(), clock: clock.live, backoff: Backoff(), maxNap: .seconds(30),
-                            logger: LiveLogger(log: lines.log, now: { clock.now }), status: LiveStatus())
+                            logger: LiveLogger(log: lines.log, now: { clock.now }), status: status)
     }
 
     @Test func refreshesAtEachInstantAndReschedules() async throws {
@@ -19,12 +20,16 @@ import Testing
         let opens = Self.start + 3 * 3600 + 0.5, closes = Self.start + 50 * 3600
         await sink.set(transitions: [opens, closes], clock: clock)
         let lines = LogLines()
-        let scheduler = Self.scheduler(sink, clock, lines: lines)
+        let status = LiveStatus()
+        let scheduler = Self.scheduler(sink, clock, lines: lines, status: status)
         let task = Task { await scheduler.run() }
         defer { task.cancel() }
         try await eventually("two refreshes") { await sink.refreshes.count == 2 }
         // At the instant, not a nap later: the last nap is cut to end there.
         #expect(await sink.refreshes == [opens, closes])
+        let health = String(decoding: status.json(routes: [:]), as: UTF8.self)
+        #expect(health.contains(#""last_publish":{"at":"2026-12-02T02:53:20.000Z","events":0,"outcome":"published","trigger":"transition","uploaded":null}"#))
+        #expect(health.contains(#""next_transition":null"#))
 
         // An apply moved the schedule (a new drop opens): told, it refreshes at that instant too.
         let later = clock.now + 600

@@ -84,7 +84,7 @@ actor Coalescer {
                 pending.insert(contentsOf: batch, at: 0)
                 status.queued(pending: pending.count, applying: 0)
                 let delay = backoff.delay(after: failures)
-                status.published(.init(at: clock.now(), outcome: "failed", events: batch.count, uploaded: 0))
+                status.published(.init(at: clock.now(), outcome: "failed", trigger: "stock", events: batch.count, uploaded: nil))
                 logger.line(["publish": "failed", "events": String(batch.count), "attempt": String(failures),
                              "retry_in": Self.seconds(delay), "error": Self.describe(error)])
                 do { try await clock.sleep(delay) } catch { break }
@@ -110,7 +110,8 @@ actor Coalescer {
             checkpointed = false
         }
         status.queued(pending: pending.count, applying: 0)
-        status.published(.init(at: clock.now(), outcome: "published", events: done.count, uploaded: summary.uploaded.count))
+        status.published(.init(at: clock.now(), outcome: "published", trigger: "stock", events: done.count,
+                                uploaded: summary.uploaded.count))
         for event in done {
             logger.line(["source": event.source, "event": event.id, "drop": event.drop, "change": event.change.logText,
                          "outcome": summary.outcomes[event.id].map(\.logText) ?? "applied"])

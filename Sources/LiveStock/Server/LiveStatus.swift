@@ -8,8 +8,11 @@ final class LiveStatus: @unchecked Sendable {
         var at: Date
         /// "published" or "failed".
         var outcome: String
+        /// "stock" (a batch of events) or "transition" (a drop's state changed).
+        var trigger: String
         var events: Int
-        var uploaded: Int
+        /// Objects uploaded, when the sink says (a stock apply does).
+        var uploaded: Int?
     }
 
     private let lock = NSLock()
@@ -41,7 +44,8 @@ final class LiveStatus: @unchecked Sendable {
             "routes": Dictionary(uniqueKeysWithValues: routes.map { ($0.key.rawValue, $0.value ? "on" : "off") }),
         ]
         object["last_publish"] = last.map {
-            ["at": LiveLogger.timestamp($0.at), "outcome": $0.outcome, "events": $0.events, "uploaded": $0.uploaded] as [String: Any]
+            ["at": LiveLogger.timestamp($0.at), "outcome": $0.outcome, "trigger": $0.trigger, "events": $0.events,
+             "uploaded": $0.uploaded.map { $0 as Any } ?? NSNull()] as [String: Any]
         } ?? NSNull()
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         return data + Data("\n".utf8)

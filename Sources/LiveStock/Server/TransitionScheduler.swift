@@ -51,12 +51,14 @@ actor TransitionScheduler {
                     failures = 0
                     refreshed = next
                     status.scheduled(following)
+                    status.published(.init(at: clock.now(), outcome: "published", trigger: "transition", events: 0, uploaded: nil))
                     logger.line(["transition": RFC3339.format(next), "outcome": "published",
                                  "next": following.map { RFC3339.format($0) } ?? "none"])
                     continue
                 case .failure(let error):
                     failures += 1
                     let delay = backoff.delay(after: failures)
+                    status.published(.init(at: clock.now(), outcome: "failed", trigger: "transition", events: 0, uploaded: nil))
                     logger.line(["transition": RFC3339.format(next), "outcome": "failed", "attempt": String(failures),
                                  "retry_in": Coalescer.seconds(delay), "error": Coalescer.describe(error)])
                     do { try await clock.sleep(delay) } catch { break }

@@ -54,6 +54,13 @@ clean:
 bench: deps
 	@bash scripts/bench.sh
 
+# Publishing one built folder of a synthetic site (BENCH_PUBLISH_DROPS, default 2000) to a SeaweedFS
+# server of its own behind the request-counting proxy: dropgen publish, rclone sync and hugo deploy,
+# first deploy and one-edit re-deploy, median of BENCH_ROUNDS (3) with request counts.
+.PHONY: bench-publish
+bench-publish: deps
+	@bash scripts/bench-publish.sh
+
 # This checkout against BASE (a commit) or BASE_BIN (a dropgen): output byte for byte, then
 # cold / no-change / one-edit builds with the two binaries alternating.
 .PHONY: bench-compare

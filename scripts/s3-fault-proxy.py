@@ -9,6 +9,10 @@ Faults, chosen per request from a seeded random stream:
             learns that it succeeded
   stall     no answer for --stall seconds, then a reset (the client should time out first)
 Requests whose path contains "/__control" set the rate: GET /__control?rate=0.3
+
+--mode count (make bench-publish): no faults, one kept-alive connection to the server per client
+connection, no request log; requests are counted in all and by method. GET /__control answers
+`rate=… count=N faults=N GET=N PUT=N …`; /__control?reset=1 zeroes the counts first.
 """
 import argparse
 import http.client
@@ -20,7 +24,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-STATE = {"rate": 0.25, "count": 0, "faults": 0}
+STATE = {"rate": 0.25, "count": 0, "faults": 0, "methods": {}}
 LOCK = threading.Lock()
 
 
@@ -41,9 +45,19 @@ class Handler(BaseHTTPRequestHandler):
     upstream = 8333
     stall = 6.0
     rng = random.Random(4)
+    counting = False
 
     def log_message(self, fmt, *args):
-        print("%s %s" % (self.requestline, fmt % args), flush=True)
+        if not self.counting:
+            print("%s %s" % (self.requestline, fmt % args), flush=True)
+
+    def _upstream(self):
+        """A new connection per request, or in count mode one kept per client connection."""
+        if not self.counting:
+            return http.client.HTTPConnection("127.0.0.1", self.upstream, timeout=60)
+        if getattr(self, "_kept", None) is None:
+            self._kept = http.client.HTTPConnection("127.0.0.1", self.upstream, timeout=60)
+        return self._kept
 
     def _body(self):
         n = int(self.headers.get("Content-Length") or 0)
@@ -65,11 +79,16 @@ class Handler(BaseHTTPRequestHandler):
             with LOCK:
                 if "rate" in q:
                     STATE["rate"] = float(q["rate"][0])
+                if "reset" in q:
+                    STATE["count"] = STATE["faults"] = 0
+                    STATE["methods"] = {}
                 text = "rate=%s count=%d faults=%d" % (STATE["rate"], STATE["count"], STATE["faults"])
+                text += "".join(" %s=%d" % kv for kv in sorted(STATE["methods"].items()))
             self._send(200, text.encode())
             return
         with LOCK:
             STATE["count"] += 1
+            STATE["methods"][self.command] = STATE["methods"].get(self.command, 0) + 1
             roll = self.rng.random()
             fault = None
             if roll < STATE["rate"]:
@@ -89,13 +108,28 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(self.stall)
             reset(self)
             return
-        conn = http.client.HTTPConnection("127.0.0.1", self.upstream, timeout=60)
+        conn = self._upstream()
         headers = {k: v for k, v in self.headers.items()}
-        conn.request(self.command, self.path, body=body if body or self.command in ("PUT", "POST") else None,
-                     headers=headers)
-        resp = conn.getresponse()
-        data = resp.read()
-        conn.close()
+        if self.counting:
+            headers.pop("Connection", None)
+            headers.pop("connection", None)
+        try:
+            conn.request(self.command, self.path, body=body if body or self.command in ("PUT", "POST") else None,
+                         headers=headers)
+            resp = conn.getresponse()
+            data = resp.read()
+        except (OSError, http.client.HTTPException):
+            if not self.counting:
+                raise
+            # The kept connection went stale: once more on a new one.
+            conn.close()
+            conn = self._kept = http.client.HTTPConnection("127.0.0.1", self.upstream, timeout=60)
+            conn.request(self.command, self.path, body=body if body or self.command in ("PUT", "POST") else None,
+                         headers=headers)
+            resp = conn.getresponse()
+            data = resp.read()
+        if not self.counting:
+            conn.close()
         if fault == "lost":
             reset(self)
             return
@@ -123,8 +157,10 @@ def main():
     ap.add_argument("--upstream", type=int, default=8333)
     ap.add_argument("--rate", type=float, default=0.25)
     ap.add_argument("--stall", type=float, default=6.0)
+    ap.add_argument("--mode", choices=["fault", "count"], default="fault")
     a = ap.parse_args()
-    STATE["rate"] = a.rate
+    STATE["rate"] = 0.0 if a.mode == "count" else a.rate
+    Handler.counting = a.mode == "count"
     Handler.upstream = a.upstream
     Handler.stall = a.stall
     server = ThreadingHTTPServer(("127.0.0.1", a.listen), Handler)

@@ -8,6 +8,11 @@
 #   scripts/s3-server.sh stop    # stops what start started (by pid file), keeps the venv
 #   scripts/s3-server.sh env     # prints the export lines again
 #
+# A second server beside the tests' one (make bench-publish): DROPGEN_S3_STATE names its own
+# folder and DROPGEN_S3_PORT_OFFSET moves every SeaweedFS port (master, volume, filer, admin, S3,
+# their gRPC ports) by that much; DROPGEN_S3_PROXY_MODE=count runs the proxy without faults, with
+# keep-alive to the server, counting requests (GET /__control reads, ?reset=1 zeroes the counts).
+#
 # The tests read DROPGEN_TEST_S3_ENDPOINT, DROPGEN_TEST_S3_ACCESS_KEY, DROPGEN_TEST_S3_SECRET_KEY,
 # DROPGEN_TEST_S3_BUCKET and DROPGEN_TEST_S3_FAULT_ENDPOINT (the proxy). The keys are made up
 # for this throwaway server and never leave the machine.
@@ -16,6 +21,8 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 R="${DROPGEN_S3_STATE:-/tmp/dropgen-s3}"
 PORT="${DROPGEN_S3_PORT:-8333}"
 PROXY_PORT="${DROPGEN_S3_PROXY_PORT:-8334}"
+PORT_OFFSET="${DROPGEN_S3_PORT_OFFSET:-0}"
+PROXY_MODE="${DROPGEN_S3_PROXY_MODE:-fault}"
 BUCKET=site
 ACCESS_KEY=dropgen-test-access
 SECRET_KEY=dropgen-test-secret-0123456789
@@ -66,9 +73,17 @@ start() {
 {"identities":[{"name":"ci","credentials":[{"accessKey":"$ACCESS_KEY","secretKey":"$SECRET_KEY"}],
  "actions":["Admin","Read","Write","List","Tagging"]}]}
 EOF
+        local ports=()
+        if [ "$PORT_OFFSET" != 0 ]; then
+            local o="$PORT_OFFSET"
+            ports=(-master.port=$((9333 + o)) -master.port.grpc=$((19333 + o)) -volume.port=$((8080 + o))
+                   -volume.port.grpc=$((18080 + o)) -filer.port=$((8888 + o)) -filer.port.grpc=$((18888 + o))
+                   -admin.port=$((23646 + o)) -admin.port.grpc=$((33646 + o)) -debug.port=$((6060 + o))
+                   -s3.port.grpc=$((PORT + 10000)))
+        fi
         log "starting SeaweedFS S3 on 127.0.0.1:$PORT (log: $R/weed.log)"
         ( cd "$R" && exec "$R/venv/bin/weed" mini -dir="$R/data" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
-            -master.telemetry=false -admin.ui=false -webdav=false -s3.port="$PORT" \
+            -master.telemetry=false -admin.ui=false -webdav=false -s3.port="$PORT" "${ports[@]}" \
             -s3.port.iceberg=0 -s3.port.lance=0 -s3.config="$R/s3.json" -bucket="$BUCKET" \
             >"$R/weed.log" 2>&1 ) &
         echo $! >"$R/weed.pid"
@@ -86,7 +101,7 @@ EOF
         fi
     fi
     stop_pid "$R/proxy.pid"
-    python3 "$HERE/s3-fault-proxy.py" --listen "$PROXY_PORT" --upstream "$PORT" >"$R/proxy.log" 2>&1 &
+    python3 "$HERE/s3-fault-proxy.py" --listen "$PROXY_PORT" --upstream "$PORT" --mode "$PROXY_MODE" >"$R/proxy.log" 2>&1 &
     echo $! >"$R/proxy.pid"
     for _ in $(seq 1 50); do
         (exec 3<>"/dev/tcp/127.0.0.1/$PROXY_PORT") 2>/dev/null && break

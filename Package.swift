@@ -31,12 +31,13 @@ let package = Package(
             name: "dropgen",
             dependencies: [
                 "SiteBuilder", "SiteManifest", "SiteSource", "MediaPipeline", "Publisher", "PreviewServer",
+                "StockLedger", "LiveStock",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(
             name: "SiteBuilder",
             dependencies: [
-                "CCmarkGFM", "CZlib", "MediaPipeline", "SiteManifest", "SiteSource", "TemplateKit",
+                "CCmarkGFM", "CZlib", "MediaPipeline", "SiteManifest", "SiteSource", "StockLedger", "TemplateKit",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             // The default theme, and the files `init` and `new drop` write.
@@ -78,13 +79,13 @@ let package = Package(
         .target(
             name: "PreviewServer",
             dependencies: [
-                "SiteManifest", "SiteSource", "SiteBuilder",
+                "SiteManifest", "SiteSource", "SiteBuilder", "StockLedger",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),
         .testTarget(
             name: "SiteBuilderTests",
             dependencies: [
-                "SiteBuilder", "SiteManifest", "SiteSource", "MediaPipeline", "Publisher",
+                "SiteBuilder", "SiteManifest", "SiteSource", "MediaPipeline", "Publisher", "StockLedger",
                 "TemplateKit",
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -114,7 +115,7 @@ let package = Package(
         .testTarget(
             name: "PreviewServerTests",
             dependencies: [
-                "PreviewServer", "SiteBuilder", "SiteManifest",
+                "PreviewServer", "SiteBuilder", "SiteManifest", "StockLedger",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
     ]

@@ -22,7 +22,7 @@ declare -A ALLOWED=(
     [StockLedger]="SiteManifest SiteSource                                     | Crypto"
     [SiteBuilder]="SiteManifest SiteSource TemplateKit MediaPipeline StockLedger CCmarkGFM CZlib | Crypto"
     [LiveStock]="StockLedger Publisher SiteBuilder SiteManifest SiteSource     | Crypto Hummingbird HTTPTypes NIOCore Logging ServiceLifecycle"
-    [PreviewServer]="SiteManifest SiteSource SiteBuilder                       | Hummingbird HTTPTypes NIOCore Logging"
+    [PreviewServer]="SiteManifest SiteSource SiteBuilder StockLedger           | Hummingbird HTTPTypes NIOCore Logging"
     [dropgen]="$OURS | ArgumentParser"
 )
 # The toolchain's own modules: any module may use them.

@@ -4,6 +4,7 @@ import Logging
 import SiteBuilder
 import SiteManifest
 import SiteSource
+import StockLedger
 
 /// `dropgen serve`: builds the site into a scratch folder, serves it as the edge would, rebuilds
 /// when a source changes and tells open tabs to reload.
@@ -23,10 +24,15 @@ public struct PreviewServer: Sendable {
         /// The Cache-Control of HTML and other revalidated files: the site's
         /// `publish.html_cache_control`, which the caller reads, so the preview answers as the edge will.
         public var htmlCacheControl: String
+        /// The Cache-Control of the live stock files: the site's `publish.live_cache_control`.
+        public var liveCacheControl: String
+        /// The stock ledger every rebuild applies (`stock.from`, read once by the caller); nil for none.
+        public var stock: StockLedger?
 
         public init(siteRoot: URL, host: String = "127.0.0.1", port: Int = 8080, now: Date? = nil,
                     pollInterval: Duration = .milliseconds(300), quietPeriod: Duration = .milliseconds(20),
-                    htmlCacheControl: String = EdgeRules.defaultRevalidateCacheControl) {
+                    htmlCacheControl: String = EdgeRules.defaultRevalidateCacheControl,
+                    liveCacheControl: String = EdgeRules.defaultLiveCacheControl, stock: StockLedger? = nil) {
             self.siteRoot = siteRoot
             self.host = host
             self.port = port
@@ -34,6 +40,8 @@ public struct PreviewServer: Sendable {
             self.pollInterval = pollInterval
             self.quietPeriod = quietPeriod
             self.htmlCacheControl = htmlCacheControl
+            self.liveCacheControl = liveCacheControl
+            self.stock = stock
         }
     }
 
@@ -74,7 +82,8 @@ public struct PreviewServer: Sendable {
 
         let options = self.options, report = self.report
         let app = Application(
-            responder: SiteResponder(state: state, revalidateCacheControl: options.htmlCacheControl),
+            responder: SiteResponder(state: state, revalidateCacheControl: options.htmlCacheControl,
+                                     liveCacheControl: options.liveCacheControl),
             configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port), serverName: nil),
             onServerRunning: { channel in
                 report(.listening(host: options.host, port: channel.localAddress?.port ?? options.port))
@@ -117,7 +126,8 @@ public struct PreviewServer: Sendable {
         }
         do {
             let buildReport = try await SiteBuild.run(SiteBuild.Options(siteRoot: options.siteRoot, output: output,
-                                                                        now: options.now ?? Date(), session: session)).report
+                                                                        now: options.now ?? Date(), session: session,
+                                                                        stock: options.stock)).report
             let site = try session.manifest.map { BuiltSite(folder: output, entries: $0) } ?? BuiltSite.load(folder: output)
             await state.succeeded(site)
             report(.built(pages: buildReport.record.pages, rendered: buildReport.pagesRendered, seconds: seconds(since: started),

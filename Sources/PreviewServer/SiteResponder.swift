@@ -14,6 +14,8 @@ struct SiteResponder: HTTPResponder {
     let state: PreviewState
     /// `Options.htmlCacheControl`: the site's `publish.html_cache_control`, or the default.
     var revalidateCacheControl = EdgeRules.defaultRevalidateCacheControl
+    /// `Options.liveCacheControl`: the site's `publish.live_cache_control`, or the default.
+    var liveCacheControl = EdgeRules.defaultLiveCacheControl
 
     func respond(to request: Request, context: Context) async throws -> Response {
         guard request.method == .get || request.method == .head else {
@@ -60,7 +62,7 @@ struct SiteResponder: HTTPResponder {
         let etag = "\"\(entry.sha256)\""
         var fields: HTTPFields = [
             .contentType: entry.contentType,
-            .cacheControl: EdgeRules.cacheControl(for: entry.cacheClass, revalidate: revalidateCacheControl),
+            .cacheControl: EdgeRules.cacheControl(for: entry.cacheClass, revalidate: revalidateCacheControl, live: liveCacheControl),
             .eTag: etag,
             .acceptRanges: "bytes",
         ]

@@ -109,7 +109,7 @@ extension DeployPlan {
         let files = entries.map { entry -> DeployRecord.File in
             let hashed = entry.hashed || entry.cacheClass == .immutable
             let cacheControl = hashed ? EdgeRules.immutableCacheControl
-                : EdgeRules.cacheControl(for: entry.cacheClass, revalidate: config.htmlCacheControl)
+                : EdgeRules.cacheControl(for: entry.cacheClass, revalidate: config.htmlCacheControl, live: config.liveCacheControl)
             return DeployRecord.File(path: entry.path, sha256: entry.sha256, size: entry.size,
                                      contentType: entry.contentType, cacheControl: cacheControl, hashed: hashed)
         }
@@ -118,7 +118,8 @@ extension DeployPlan {
         var uploads: [Upload] = []
         var kept: [String] = []
         for file in files {
-            let isPage = EdgeRules.cacheClass(for: file.path) == .revalidate || EdgeRules.fileExtension(file.path) == "html"
+            // The live files go with the pages: they say what the pages say.
+            let isPage = [.revalidate, .live].contains(EdgeRules.cacheClass(for: file.path)) || EdgeRules.fileExtension(file.path) == "html"
             let group: Group = file.hashed ? .hashedAssets
                 : (isPage ? (remote[file.path] == nil ? .newPages : .pages) : .otherFiles)
             if let reason = uploadReason(file, remote: remote[file.path], live: liveFiles[file.path]) {

@@ -4,7 +4,7 @@ import SiteSource
 
 extension PublishConfig {
     static let sectionKeys = ["default", "targets", "html_cache_control", "retain", "grace", "max_deletes",
-                              "workers", "purge_url", "purge_command", "deadline"]
+                              "workers", "purge_url", "purge_command", "deadline", "live_cache_control"]
     static let targetKeys = ["url", "endpoint", "region", "path_style", "purge_url", "purge_command"]
 
     /// Reads the `publish:` section out of a whole `dropgen.yaml` text with the reader every other
@@ -29,6 +29,7 @@ extension PublishConfig {
 
         if let name = section.string("default", log: &log) { config.defaultTarget = name }
         if let value = headerValue(section, "html_cache_control", log: &log) { config.htmlCacheControl = value }
+        if let value = headerValue(section, "live_cache_control", log: &log) { config.liveCacheControl = value }
         if let retain = section.int("retain", min: 1, log: &log) { config.retain = retain }
         if let maxDeletes = section.int("max_deletes", min: 0, log: &log) { config.maxDeletes = maxDeletes }
         if let workers = section.int("workers", min: 1, max: 64, log: &log) { config.workers = workers }

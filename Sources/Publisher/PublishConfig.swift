@@ -42,6 +42,8 @@ public struct PublishConfig: Sendable, Equatable {
     public var targets: [String: Target]
     /// Cache-Control for HTML, feeds, sitemap, catalog.json and other stable-named files.
     public var htmlCacheControl: String
+    /// Cache-Control for the live stock files (`live.json`, `live/<slug>.json`): seconds, not minutes.
+    public var liveCacheControl: String = EdgeRules.defaultLiveCacheControl
     /// How many of the most recent deploys keep their objects.
     public var retain: Int
     /// Minimum age in seconds before an unreferenced object may be pruned.

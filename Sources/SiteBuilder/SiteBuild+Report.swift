@@ -42,6 +42,9 @@ extension SiteBuild {
         public var mediaPruned: Int
         /// Wall-clock seconds per stage, in order: where a build's time goes (`make bench` prints them).
         public var seconds: [Stage] = []
+        /// What the build ignored but someone should know (stock for drops the site does not
+        /// have); left out of the JSON when there is nothing.
+        public var warnings: [String]?
 
         public struct Stage: Codable, Sendable, Equatable {
             public var stage: String
@@ -57,7 +60,7 @@ extension SiteBuild {
             case mediaEncoded = "media_encoded"
             case mediaCacheHits = "media_cache_hits"
             case mediaPruned = "media_pruned"
-            case seconds
+            case seconds, warnings
         }
     }
 }

@@ -40,6 +40,8 @@ extension SiteBuild {
             var previous: OutputWriter.PreviousBuild?
             /// The session held `previous` in memory (its records need no checking on disk).
             var remembered: Bool
+            /// Stock ledger entries for drops the site does not have: ignored, and reported.
+            var unknownStock: [String] = []
         }
 
         func load() async throws -> Loaded {
@@ -47,8 +49,11 @@ extension SiteBuild {
             let previous = remembered ?? OutputWriter.PreviousBuild.at(output)
             progress(.stage("Loading content"))
             let cache = if let session = options.session { session.contentCache } else { await ContentCache.load(root: root) }
-            let (site, jobs) = try await Site.load(root: root, now: options.now, cache: cache)
-            return Loaded(site: site, jobs: jobs, cache: cache, previous: previous, remembered: remembered != nil)
+            var (site, jobs) = try await Site.load(root: root, now: options.now, cache: cache)
+            // After the content cache: the cached drops keep their front-matter stock.
+            let unknownStock = options.stock.map { site.apply(stock: $0) } ?? []
+            return Loaded(site: site, jobs: jobs, cache: cache, previous: previous, remembered: remembered != nil,
+                          unknownStock: unknownStock)
         }
 
         /// A session saves its content cache once, after its first build: later edits are few,
@@ -116,8 +121,17 @@ extension SiteBuild {
             let report = Report(record: record, files: manifest.files.count + 1, bytes: manifest.files.reduce(0) { $0 + $1.size },
                                 pagesRendered: rendered.pagesRendered, dropsParsed: loaded.cache.parsedByLastLoad,
                                 filesRewritten: written.written, filesUnchanged: written.reused, mediaEncoded: media.report.encoded,
-                                mediaCacheHits: media.report.cacheHits, mediaPruned: media.pruned, seconds: stages.finish())
+                                mediaCacheHits: media.report.cacheHits, mediaPruned: media.pruned, seconds: stages.finish(),
+                                warnings: Self.warnings(unknownStock: loaded.unknownStock))
             return (report, manifest)
+        }
+
+        /// What the build ignored and the report names.
+        static func warnings(unknownStock: [String]) -> [String]? {
+            guard !unknownStock.isEmpty else { return nil }
+            let shown = unknownStock.prefix(10).joined(separator: ", ")
+            let more = unknownStock.count > 10 ? " and \(unknownStock.count - 10) more" : ""
+            return ["the stock ledger names drops this site does not have (ignored): \(shown)\(more)"]
         }
 
         /// The next build of a session starts from this one, now in place.

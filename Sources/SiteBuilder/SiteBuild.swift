@@ -1,6 +1,7 @@
 import Foundation
 import MediaPipeline
 import SiteManifest
+import StockLedger
 
 /// `dropgen build`: check for changes, load (planning media), render into an output destination,
 /// encode media, write the records, commit.
@@ -19,15 +20,19 @@ public enum SiteBuild {
         /// What `dropgen serve` keeps in memory across rebuilds; nil for a one-off build, which
         /// reads the site's content cache and the previous output's records from disk.
         public var session: Session?
+        /// The stock ledger (`stock.from`, `--stock-from`): an entry overrides its drop's
+        /// `remaining`, and the state follows. Its digest is one of the build's inputs.
+        public var stock: StockLedger?
 
         public init(siteRoot: URL, output: URL? = nil, now: Date, pruneCache: Bool = false,
-                    progress: (@Sendable (Progress) -> Void)? = nil, session: Session? = nil) {
+                    progress: (@Sendable (Progress) -> Void)? = nil, session: Session? = nil, stock: StockLedger? = nil) {
             self.siteRoot = siteRoot
             self.output = output
             self.now = now
             self.pruneCache = pruneCache
             self.progress = progress
             self.session = session
+            self.stock = stock
         }
     }
 

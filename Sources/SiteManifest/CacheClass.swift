@@ -8,4 +8,7 @@ public enum CacheClass: String, Codable, Sendable, CaseIterable {
     /// Other files with stable names (robots.txt, favicon, _redirects): revalidated too, but
     /// uploaded before HTML because pages may reference them.
     case mutable
+    /// The live stock files (`live.json`, `live/<slug>.json`): cached for seconds only
+    /// (`publish.live_cache_control`), so pages that poll them follow a sale between builds.
+    case live
 }

@@ -6,6 +6,9 @@ import Foundation
 public enum EdgeRules {
     public static let immutableCacheControl = "public, max-age=31536000, immutable"
     public static let defaultRevalidateCacheControl = "public, max-age=0, must-revalidate"
+    /// The live stock files: a few seconds at the browser and the edge, then served stale while
+    /// the edge fetches the next (`publish.live_cache_control`).
+    public static let defaultLiveCacheControl = "public, max-age=5, s-maxage=5, stale-while-revalidate=30"
 
     /// `name.<hash>.ext` where hash is 8 to 64 lowercase hex characters.
     public static func isContentHashed(_ path: String) -> Bool {
@@ -25,15 +28,26 @@ public enum EdgeRules {
 
     public static func cacheClass(for path: String) -> CacheClass {
         if isContentHashed(path) { return .immutable }
+        if isLiveFile(path) { return .live }
         if isRevalidated(path) { return .revalidate }
         return .mutable
     }
 
-    public static func cacheControl(for cacheClass: CacheClass, revalidate: String = defaultRevalidateCacheControl) -> String {
+    public static func cacheControl(for cacheClass: CacheClass, revalidate: String = defaultRevalidateCacheControl,
+                                    live: String = defaultLiveCacheControl) -> String {
         switch cacheClass {
         case .immutable: return immutableCacheControl
         case .revalidate, .mutable: return revalidate
+        case .live: return live
         }
+    }
+
+    /// `live.json` and `live/<name>.json`: the files the live script polls.
+    public static func isLiveFile(_ path: String) -> Bool {
+        if path == "live.json" { return true }
+        guard path.hasPrefix("live/"), path.hasSuffix(".json") else { return false }
+        let name = path.utf8.dropFirst(5).dropLast(5)
+        return !name.isEmpty && !name.contains(UInt8(ascii: "/"))
     }
 
     static func isRevalidated(_ path: String) -> Bool {

@@ -22,9 +22,16 @@ struct Build: AsyncParsableCommand {
     @Flag(name: .long, help: "Print a machine-readable report instead of progress.")
     var json = false
 
+    @Option(name: .long, help: ArgumentHelp("Apply the stock ledger of this publish target (default: stock.from in dropgen.yaml).",
+                                            valueName: "NAME"))
+    var stockFrom: String?
+
     func validate() throws {
         // The new output is staged beside it as `.<name>.staging-<pid>`: its name must leave room,
         // and every folder on the way must be a name the file system takes.
+        if let stockFrom, stockFrom.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--stock-from: expected the name of a publish target (publish.targets in dropgen.yaml)")
+        }
         guard let out else { return }
         let names = URL(fileURLWithPath: out).standardizedFileURL.pathComponents.filter { $0 != "/" }
         if let long = names.first(where: { $0.utf8.count > 255 }) {
@@ -37,11 +44,15 @@ struct Build: AsyncParsableCommand {
 
     func run() async throws {
         let terminal = Terminal(quiet: json)
-        let options = SiteBuild.Options(
-            siteRoot: siteOptions.root, output: out.map { URL(fileURLWithPath: $0, isDirectory: true) }, now: clock.date,
-            pruneCache: pruneCache, progress: terminal.progressHandler)
+        let output = out.map { URL(fileURLWithPath: $0, isDirectory: true) }
+        var options = SiteBuild.Options(
+            siteRoot: siteOptions.root, output: output, now: clock.date, pruneCache: pruneCache, progress: terminal.progressHandler)
         let started = Date()
-        let outcome = try await runReportingErrors(terminal) { try await SiteBuild.run(options) }
+        let outcome = try await runReportingErrors(terminal) {
+            options.stock = try await StockFrom.ledger(siteRoot: siteOptions.root, override: stockFrom,
+                                                       build: output ?? siteOptions.root.appendingPathComponent("public"))
+            return try await SiteBuild.run(options)
+        }
         keptUntilExit = outcome
         let report = outcome.report
         terminal.finishProgress()
@@ -56,6 +67,7 @@ struct Build: AsyncParsableCommand {
             print("Media: \(report.mediaEncoded) encoded, \(report.mediaCacheHits) from cache\(report.mediaPruned > 0 ? ", \(report.mediaPruned) pruned" : "").")
             if let next = report.record.nextTransition { print("Next drop state change: \(next) (run `dropgen build` again then).") }
         }
+        for warning in report.warnings ?? [] { printError("warning: \(warning)") }
     }
 }
 

@@ -18,6 +18,7 @@ struct Serve: AsyncParsableCommand {
             templates/, static/ or data/ change, and reloads the open tabs showing a changed page. An \
             edited drop's own page is updated first, in milliseconds, then the rest of the site. \
             Cache-Control, Content-Type, ETags, 304s and byte ranges follow the Publisher's edge rules. \
+            With stock.from in dropgen.yaml, that target's stock ledger is read once at the start. \
             Stop with Ctrl-C.
             """)
 
@@ -38,10 +39,18 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         // The preview answers with the Cache-Control the site publishes with; a publish: section
         // that does not load leaves the default, and `publish` reports it.
-        let htmlCacheControl = (try? PublishConfig.load(siteRoot: siteOptions.root))?.htmlCacheControl
-            ?? EdgeRules.defaultRevalidateCacheControl
+        let publish = try? PublishConfig.load(siteRoot: siteOptions.root)
+        let htmlCacheControl = publish?.htmlCacheControl ?? EdgeRules.defaultRevalidateCacheControl
+        let liveCacheControl = publish?.liveCacheControl ?? EdgeRules.defaultLiveCacheControl
+        // `stock.from`: the ledger is read once, here; a stock change shows after a restart.
+        // A dropgen.yaml that does not load is the first build's to report, in the browser too.
+        let root = siteOptions.root
+        let stock = (try? SiteConfig.load(root: root))?.stockFrom == nil ? nil
+            : try await runReportingErrors(Terminal(quiet: true)) {
+                try await StockFrom.ledger(siteRoot: root, override: nil, build: root.appendingPathComponent("public"))
+            }
         let options = PreviewServer.Options(siteRoot: siteOptions.root, host: host, port: port, now: clock.fixed,
-                                            htmlCacheControl: htmlCacheControl)
+                                            htmlCacheControl: htmlCacheControl, liveCacheControl: liveCacheControl, stock: stock)
         let server = PreviewServer(options: options) { event in
             switch event {
             case .listening(let host, let port):

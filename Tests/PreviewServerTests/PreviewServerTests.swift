@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import SiteManifest
+import StockLedger
 import Testing
 @testable import PreviewServer
 
@@ -69,7 +70,8 @@ import Testing
         }
     }
 
-    static func start(htmlCacheControl: String = EdgeRules.defaultRevalidateCacheControl) async throws -> Running {
+    static func start(htmlCacheControl: String = EdgeRules.defaultRevalidateCacheControl,
+                      liveCacheControl: String = EdgeRules.defaultLiveCacheControl, stock: StockLedger? = nil) async throws -> Running {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("dropgen-serve-\(UUID().uuidString)")
         for (path, text) in files {
             let url = root.appendingPathComponent(path)
@@ -81,7 +83,8 @@ import Testing
 
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let options = PreviewServer.Options(siteRoot: root, port: 0, now: Date(timeIntervalSince1970: 1_796_000_000),
-                                            pollInterval: .milliseconds(50), htmlCacheControl: htmlCacheControl)
+                                            pollInterval: .milliseconds(50), htmlCacheControl: htmlCacheControl,
+                                            liveCacheControl: liveCacheControl, stock: stock)
         let server = PreviewServer(options: options) { event in
             if case .listening(_, let port) = event { continuation.yield(port) }
         }
@@ -152,6 +155,35 @@ import Testing
             let entries = try BuildManifest.decode(manifest.body).files
             let hashed = try #require(entries.first { $0.hashed && $0.path.hasSuffix(".css") })
             #expect(try await server.get("/" + hashed.path).headers["cache-control"] == "public, max-age=31536000, immutable")
+        } catch {
+            try await server.stop()
+            throw error
+        }
+        try await server.stop()
+    }
+
+    /// The live files, as the edge serves them: their own short Cache-Control
+    /// (`publish.live_cache_control`), JSON, a Date header for the script's clock, and the
+    /// stock of the ledger `serve` was given.
+    @Test(arguments: [EdgeRules.defaultLiveCacheControl, "public, max-age=2"])
+    func servesLiveFilesWithTheLiveCacheControl(_ cacheControl: String) async throws {
+        var ledger = StockLedger.empty
+        _ = ledger.apply(StockEvent(id: "set-1", drop: "mugs", change: .remaining(3), at: Date(timeIntervalSince1970: 1_795_999_000),
+                                    source: "set"), opening: nil)
+        let server = try await Self.start(liveCacheControl: cacheControl, stock: ledger)
+        do {
+            let expected = #"{"remaining":3,"state":"scheduled","updated":"2026-11-30T00:36:40Z"}"# + "\n"
+            for (path, body) in [("/live/mugs.json", expected), ("/live.json", #"{"drops":{"mugs":"# + expected.dropLast() + "}}\n")] {
+                let live = try await server.get(path)
+                #expect(live.status == 200)
+                #expect(String(decoding: live.body, as: UTF8.self) == body)
+                #expect(live.headers["cache-control"] == cacheControl)
+                #expect(live.headers["content-type"] == "application/json; charset=utf-8")
+                #expect(live.headers["date"] != nil)
+            }
+            // Pages keep the HTML rule.
+            #expect(try await server.get("/drops/mugs/").headers["cache-control"] == EdgeRules.defaultRevalidateCacheControl)
+            #expect(try await server.get("/live/nothing.json").status == 404)
         } catch {
             try await server.stop()
             throw error

@@ -193,17 +193,20 @@ import Testing
         #expect(html.contains("data-state=\"early_access\""))
         #expect(html.contains("\"availability\":\"https://schema.org/PreSale\""))
         #expect(html.contains("\"availabilityStarts\":\"2026-12-04T10:00:00+01:00\""))
-        #expect(html.contains("<a class=\"buy\" href=\"https://shop.example/early\" rel=\"nofollow\">Buy with early access</a>"))
+        // The live script switches to the general checkout at the opening (data-href).
+        #expect(html.contains("<a class=\"buy\" href=\"https://shop.example/early\" data-href=\"https://shop.example/mugs\" rel=\"nofollow\">Buy with early access</a>"))
         #expect(html.contains("for holders of <a class=\"badge\" href=\"/badges/regular/\">Regular</a>"))
         try await fixture.build(now: RFC3339.parse("2026-12-04T09:00:00+01:00")!)
-        #expect(!(try fixture.read("public/drops/mugs/index.html")).contains("class=\"buy\""), "nothing to buy before early access")
+        let before = try fixture.read("public/drops/mugs/index.html")
+        #expect(!before.contains("class=\"buy\" href="), "nothing to buy before early access")
+        #expect(before.contains("<p data-buy hidden><a class=\"buy\" data-href=\"https://shop.example/mugs\" rel=\"nofollow\">Buy now</a></p>"))
     }
 
     @Test func scheduleShowsCadenceSlotsWithDropsAndEmptySlots() async throws {
         let fixture = try Fixture.site(["dropgen.yaml": Fixture.config + "cadence: { weekly: friday 18:00 }\n"])
         try await fixture.build(now: RFC3339.parse("2026-12-01T12:00:00+01:00")!)
         let page = try fixture.read("public/schedule/index.html")
-        #expect(page.contains("<h2><time datetime=\"2026-12-04T18:00:00+01:00\">Fri 4 Dec 2026, 18:00</time></h2>\n\n<ul class=\"cards\">\n<li class=\"card\">\n<a href=\"/drops/mugs/\">"))
+        #expect(page.contains("<h2><time datetime=\"2026-12-04T18:00:00+01:00\">Fri 4 Dec 2026, 18:00</time></h2>\n\n<ul class=\"cards\">\n<li class=\"card\" data-live=\"mugs\" data-state=\"scheduled\" data-remaining=\"7\" data-edition=\"24\" data-opens=\"2026-12-04T17:00:00Z\" data-closes=\"2026-12-06T17:00:00Z\">\n<a href=\"/drops/mugs/\">"))
         #expect(page.contains("<h2><time datetime=\"2026-12-11T18:00:00+01:00\">Fri 11 Dec 2026, 18:00</time></h2>\n<p>Coming soon.</p>"))
     }
 

@@ -15,16 +15,22 @@ public struct Budgets: Sendable, Equatable, Codable {
     /// Everything a page loads before the shopper interacts: HTML, blocking CSS, scripts,
     /// preloaded and eager images, the hero poster (text kinds counted gzipped).
     public var pageWeightKB: Double = 300
+    /// `live.json`, gzipped: what a listing page polls every few seconds.
+    public var liveKBGzip: Double = 4
+    /// Each `live/<slug>.json`, gzipped: what a product page polls.
+    public var liveDropKBGzip: Double = 1
 
     public init() {}
 
-    static let keys = ["page_kb_gzip", "poster_kb", "hero_clip_kb", "page_weight_kb"]
+    static let keys = ["page_kb_gzip", "poster_kb", "hero_clip_kb", "page_weight_kb", "live_kb_gzip", "live_drop_kb_gzip"]
 
     enum CodingKeys: String, CodingKey {
         case pageKBGzip = "page_kb_gzip"
         case posterKB = "poster_kb"
         case heroClipKB = "hero_clip_kb"
         case pageWeightKB = "page_weight_kb"
+        case liveKBGzip = "live_kb_gzip"
+        case liveDropKBGzip = "live_drop_kb_gzip"
     }
 
     /// Parses `budgets:`; a missing key keeps its default.
@@ -34,6 +40,7 @@ public struct Budgets: Sendable, Equatable, Codable {
         fields.checkKeys(known: keys, log: &log)
         let targets: [(String, WritableKeyPath<Budgets, Double>)] = [
             ("page_kb_gzip", \.pageKBGzip), ("poster_kb", \.posterKB), ("hero_clip_kb", \.heroClipKB), ("page_weight_kb", \.pageWeightKB),
+            ("live_kb_gzip", \.liveKBGzip), ("live_drop_kb_gzip", \.liveDropKBGzip),
         ]
         for (key, path) in targets {
             guard let node = fields.node(key) else { continue }
@@ -110,6 +117,16 @@ extension SiteCheck {
             if size > limit {
                 violations.append(Violation(kind: .budget, page: page, budget: "hero_clip_kb", actual: size, limit: limit,
                                             message: "hero clip /\(target) is \(kb(size)) (\(size) bytes), over the budget of \(kb(limit)) (\(limit) bytes)"))
+            }
+        }
+
+        // The live files are fetched again and again while a drop is on screen.
+        for (path, data) in files.sorted(by: { $0.key < $1.key }) where EdgeRules.isLiveFile(path) {
+            let (key, budget) = path == "live.json" ? ("live_kb_gzip", budgets.liveKBGzip) : ("live_drop_kb_gzip", budgets.liveDropKBGzip)
+            let size = gzippedSize(data), limit = Budgets.bytes(budget)
+            if size > limit {
+                violations.append(Violation(kind: .budget, page: path, budget: key, actual: size, limit: limit,
+                                            message: "live file is \(kb(size)) gzipped (\(size) bytes), over the budget of \(kb(limit)) (\(limit) bytes)"))
             }
         }
 

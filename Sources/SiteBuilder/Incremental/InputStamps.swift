@@ -8,7 +8,8 @@ import Glibc
 
 /// Every file a build can read (the site's `dropgen.yaml`, `content/`, `data/`, `templates/`,
 /// `static/`, the built-in theme and the dropgen executable itself) with its size, modification
-/// time and sha256, plus the build clock. Kept beside the output as `.dropgen/inputs`.
+/// time and sha256, plus the build clock and the stock ledger's digest. Kept beside the output
+/// as `.dropgen/inputs`.
 ///
 /// A build's bytes are a function of exactly these, so when all of them are unchanged and the
 /// output is intact, the build has nothing to do. A file whose size and time are unchanged is
@@ -24,6 +25,8 @@ struct InputStamps: Sendable, Equatable {
     }
 
     var now: String
+    /// The digest of the stock ledger the build applied (`SiteBuild.Options.stock`); nil for none.
+    var stock: String?
     /// By path: site-relative, or absolute for the theme and executable.
     var files: [String: Stamp]
     /// The output the build wrote, path → size: checked (by `stat`) before a build is skipped.
@@ -89,19 +92,21 @@ struct InputStamps: Sendable, Equatable {
         return complete
     }
 
-    /// Same files, same bytes, same clock. Times may differ: they say nothing about the bytes.
-    /// Outputs are not compared: they are what the inputs make.
+    /// Same files, same bytes, same clock, same stock. Times may differ: they say nothing about
+    /// the bytes. Outputs are not compared: they are what the inputs make.
     func sameInputs(as other: InputStamps) -> Bool {
-        now == other.now && files.count == other.files.count
+        now == other.now && stock == other.stock && files.count == other.files.count
             && files.allSatisfy { path, stamp in other.files[path].map { $0.size == stamp.size && $0.sha256 == stamp.sha256 } ?? false }
     }
 
-    /// The clock on the second line, then one `i <sha256> <size> <time> <path>` line per input
-    /// and one `o <size> <path>` line per output, each sorted by path.
+    /// The clock on the second line, an `s <digest>` line for a stock ledger, then one
+    /// `i <sha256> <size> <time> <path>` line per input and one `o <size> <path>` line per
+    /// output, each sorted by path.
     func encoded() -> Data {
         var text = RecordText()
         text.line(Self.format)
         text.line(now)
+        if let stock { text.line("s", stock) }
         for (path, stamp) in files.sorted(by: { $0.key < $1.key }) {
             text.line("i", stamp.sha256, String(stamp.size), String(stamp.modified), path)
         }
@@ -153,6 +158,8 @@ struct InputStamps: Sendable, Equatable {
                     let (modified, afterTime) = field(current, from: afterSize)
                     guard afterTime <= current.upperBound, let size = integer(size), let modified = integer(modified) else { return nil }
                     stamps.files[text(afterTime..<current.upperBound)] = Stamp(size: size, modified: modified, sha256: text(hash))
+                case UInt8(ascii: "s"):
+                    stamps.stock = text(current.lowerBound + 2..<current.upperBound)
                 case UInt8(ascii: "o"):
                     let (size, afterSize) = field(current, from: current.lowerBound + 2)
                     guard afterSize <= current.upperBound, let size = integer(size) else { return nil }

@@ -3,7 +3,7 @@ import SiteManifest
 
 extension SiteBuild.Run {
     enum ChangeCheck {
-        /// Same inputs, same clock, output intact: the build is done.
+        /// Same inputs, same clock, same stock, output intact: the build is done.
         case unchanged(SiteBuild.Outcome)
         /// The build runs; the inputs' stamps, to record beside its output (nil in a session).
         case changed(InputStamps?)
@@ -27,7 +27,9 @@ extension SiteBuild.Run {
             guard let previousStamps else { return false }
             return await Self.outputsIntact(output, previousStamps.outputs)
         }()
-        let (current, allKnown) = await InputStamps.current(found, siteRoot: root, now: options.now, previous: previousStamps)
+        var (current, allKnown) = await InputStamps.current(found, siteRoot: root, now: options.now, previous: previousStamps)
+        // A stock change is a change: the pages showing that stock must be built again.
+        current.stock = options.stock?.digest
         if let previousStamps, current.sameInputs(as: previousStamps), !options.pruneCache, await intact,
            var report = try Self.unchanged(output, previous: previousStamps, current: allKnown ? nil : current) {
             report.seconds = stages.finish()

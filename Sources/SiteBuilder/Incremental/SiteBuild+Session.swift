@@ -101,6 +101,10 @@ extension SiteBuild.Session {
         else { return nil }
         // Same media requests: the planned (and already encoded) media stands; only alt texts may differ.
         var drop = loaded.drop
+        // The stock the last build applied still stands over the file's opening stock.
+        if let entry = site.stock?.entry(for: drop.slug) {
+            drop.apply(stock: entry, now: site.now, archiveAfterDays: site.config.archiveAfterDays)
+        }
         drop.hero = old.hero
         drop.hero?.alt = loaded.heroAlt
         drop.images = zip(old.images, loaded.images).map { still, image in

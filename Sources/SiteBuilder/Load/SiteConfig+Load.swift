@@ -6,8 +6,16 @@ import SiteSource
 extension SiteConfig {
     static let file = "dropgen.yaml"
     static let knownKeys = ["title", "description", "base_url", "currency", "timezone", "locale", "cadence", "media",
-                            "publish", "archive_after_days", "budgets"]
+                            "publish", "archive_after_days", "budgets", "stock"]
     static let mediaKeys = ["max_height", "crf", "webm", "still_widths", "poster_widths", "quality", "cache_dir", "max_pixels"]
+
+    /// Reads `dropgen.yaml` alone, every mistake in it thrown together (the command line reads
+    /// `stock.from` before a build).
+    public static func load(root: URL) throws(BuildFailed) -> SiteConfig {
+        var log = DiagnosticLog()
+        guard let config = load(root: root.standardizedFileURL, log: &log) else { throw BuildFailed(log) }
+        return config
+    }
 
     /// Reads `dropgen.yaml`. `publish:` belongs to the Publisher and is only checked there.
     static func load(root: URL, log: inout DiagnosticLog) -> SiteConfig? {
@@ -66,11 +74,18 @@ extension SiteConfig {
         let media = loadMedia(fields.fields("media", log: &log), log: &log)
         let archiveAfterDays = fields.int("archive_after_days", min: 0, log: &log) ?? 30
         let budgets = Budgets.load(fields.fields("budgets", log: &log), log: &log)
+        var stockFrom: String?, stockFromAt: Diagnostic?
+        if let stock = fields.fields("stock", log: &log) {
+            stock.checkKeys(known: ["from"], required: ["from"], log: &log)
+            stockFrom = stock.nonEmptyString("from", log: &log)
+            stockFromAt = stock.diagnostic("from", "")
+        }
 
         guard log.count == before, let timeZone else { return nil }
         return SiteConfig(title: title, description: description, baseURL: baseURL, currency: currency, timeZone: timeZone,
                           locale: fields.string("locale", log: &log) ?? "en", cadence: cadence, media: media,
-                          archiveAfterDays: archiveAfterDays, budgets: budgets)
+                          archiveAfterDays: archiveAfterDays, budgets: budgets, stockFrom: stockFrom,
+                          stockFromAt: stockFromAt)
     }
 
     private static func loadMedia(_ fields: YAMLFields?, log: inout DiagnosticLog) -> MediaOptions {

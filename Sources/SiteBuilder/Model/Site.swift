@@ -1,4 +1,5 @@
 import Foundation
+import StockLedger
 
 /// Everything a build knows about a site: plain values, every reference already checked.
 public struct Site: Sendable {
@@ -16,6 +17,9 @@ public struct Site: Sendable {
     public var buyers: [String: MarketData.Buyer]
     public var staticFiles: [StaticFile]
     public var templates: [String: String]
+    /// The stock ledger applied to the drops (`SiteBuild.Options.stock`), if any: the live files
+    /// name each entry's time.
+    public internal(set) var stock: StockLedger?
 
     /// Position of each creator by id: pages look creators up once per drop card.
     private var creatorIndex: [String: Int] = [:]

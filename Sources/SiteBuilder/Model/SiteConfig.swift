@@ -1,5 +1,6 @@
 import Foundation
 import MediaPipeline
+import SiteSource
 
 public struct SiteConfig: Sendable {
     public var title: String
@@ -15,6 +16,12 @@ public struct SiteConfig: Sendable {
     public var archiveAfterDays: Int
     /// `budgets:`, checked by `dropgen check` (SiteCheck+Budgets.swift).
     public var budgets = Budgets()
+    /// `stock: { from: <target> }`: the publish target whose stock ledger a build applies
+    /// (`dropgen build` reads it there; `--stock-from` overrides it).
+    public var stockFrom: String?
+    /// Where `stock.from` is written, as a diagnostic without a message: a mistake found later
+    /// (no such target) points there.
+    public var stockFromAt: Diagnostic?
 
     public func absoluteURL(_ path: String) -> String { baseURL + path }
 }

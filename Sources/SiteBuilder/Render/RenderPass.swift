@@ -14,8 +14,9 @@ struct RenderPass: Sendable {
     let pages: [Page]
     /// Each page's output path, in the order of `pages`.
     let outputPaths: [String]
-    /// The outputs that are not pages: site-wide ones, per-creator catalogs, per-drop calendars.
-    let siteWide: [Extra], catalogs: [Extra], calendars: [Extra]
+    /// The outputs that are not pages: site-wide ones, per-creator catalogs, per-drop calendars
+    /// and live files.
+    let siteWide: [Extra], catalogs: [Extra], calendars: [Extra], lives: [Extra]
     /// What every fingerprint shares: the templates and the asset map.
     let inputs: String
     let previous: PageFingerprints
@@ -64,6 +65,7 @@ struct RenderPass: Sendable {
         siteWide = Self.siteWideOutputs(contexts, pagePaths: outputPaths, ownRedirects: ownRedirects, entry: entry)
         catalogs = Self.creatorCatalogs(contexts, entry: entry)
         calendars = Self.dropCalendars(contexts)
+        lives = Self.dropLiveFiles(contexts)
     }
 
     /// The site-wide outputs: one of them lists every drop.
@@ -74,6 +76,7 @@ struct RenderPass: Sendable {
         let aliasPaths = Set(site.drops.flatMap(\.aliases))
         let sitemapPaths = pagePaths.filter { $0 != "/404.html" && !aliasPaths.contains($0) }
         let clock = TemplateValue.string(RFC3339.format(site.now)), globals = TemplateValue.string(contexts.globals)
+        let liveDrops = contexts.liveDrops
         return [
             Extra(path: "catalog.json", input: ["catalog", globals, clock, contexts.listedInputs(contexts.visible.indices)]) {
                 contexts.catalog(contexts.visible.map(entry))
@@ -83,6 +86,7 @@ struct RenderPass: Sendable {
             Extra(path: "feed.xml") { contexts.atomFeed() },
             Extra(path: "robots.txt") { contexts.robots },
             Extra(path: Contexts.redirectsFile) { contexts.redirects(siteRules: ownRedirects) },
+            Extra(path: Contexts.liveListPath, input: ["live", contexts.liveInput(liveDrops)]) { contexts.liveFile(liveDrops) },
         ]
     }
 
@@ -105,10 +109,17 @@ struct RenderPass: Sendable {
         }
     }
 
+    /// A live file per drop that can still change before a shopper's eyes.
+    private static func dropLiveFiles(_ contexts: Contexts) -> [Extra] {
+        contexts.liveDrops.map { drop in
+            Extra(path: Contexts.livePath(drop.slug), input: ["live", contexts.liveInput([drop])]) { contexts.liveFile(drop) }
+        }
+    }
+
     /// Aliases that claim a path another output uses (a page, an extra, a static file).
     func aliasCollisions() -> [Diagnostic] {
         var reserved = ReservedPaths(zip(pages, outputPaths).filter { if case .alias = $0.0 { false } else { true } }.map(\.1)
-            + (siteWide + catalogs + calendars).map(\.path) + site.staticFiles.flatMap { [$0.path, $0.name] })
+            + (siteWide + catalogs + calendars + lives).map(\.path) + site.staticFiles.flatMap { [$0.path, $0.name] })
         return reserved.checkAliases(of: site)
     }
 
@@ -128,6 +139,7 @@ struct RenderPass: Sendable {
             + chunked(catalogs, into: workers).map(Work.extras)
             + chunked(perDrop, into: max(workers * 4, perDrop.count / 250)).map(Work.pages)
             + chunked(calendars, into: workers * 8).map(Work.extras)
+            + chunked(lives, into: workers * 4).map(Work.extras)
         let done = Counter(), total = pages.count
         return await concurrentMap(work) { item -> [Outcome] in
             switch item {

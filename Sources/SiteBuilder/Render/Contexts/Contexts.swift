@@ -94,8 +94,8 @@ struct Contexts: Sendable {
 
     /// Everything a drop's own page, its card and its calendar read besides the site-wide values:
     /// its file (path and bytes), its state at the build clock, its planned media, what it shows
-    /// of its maker, policy, early-access badges and featuring events, and what of it is still to
-    /// come (calendar entries). Two builds with equal inputs render equal bytes for it.
+    /// of its maker, policy, early-access badges and featuring events, what of it is still to
+    /// come (calendar entries), and its stock when the stock ledger sets it. Two builds with equal inputs render equal bytes for it.
     func inputs(of drop: Drop) -> String {
         var parts: [TemplateValue] = [.string(drop.source), .string(drop.state.rawValue)]
         if let hero = drop.hero {
@@ -113,6 +113,8 @@ struct Contexts: Sendable {
             parts += [.string(event.title), .string(event.path), .string(span(event.starts, event.ends))]
         }
         parts += [.bool(hasOpeningEvent(drop)), .list(drop.pickup.map { .bool($0.ends > site.now) })]
+        // The ledger's stock, which the file's bytes no longer decide (its time is in the live files only).
+        if site.stock?.entry(for: drop.slug) != nil { parts += [.string("stock"), .int(drop.remaining ?? -1)] }
         return TemplateValue.list(parts).digest()
     }
 
@@ -191,6 +193,8 @@ struct Contexts: Sendable {
         if let buyURL = drop.state == .earlyAccess ? drop.earlyAccess?.buyURL ?? drop.buyURL : drop.buyURL {
             context["buy_url"] = .string(buyURL)
         }
+        // The checkout once the drop is live: the live script enables it at the opening.
+        if let buyURL = drop.buyURL { context["live_buy_url"] = .string(buyURL) }
         if let access = drop.earlyAccess {
             context["early_access"] = [
                 "opens": time(access.opens),

@@ -76,29 +76,36 @@ func eventually(_ what: String, _ condition: @Sendable () async throws -> Bool) 
     }
 }
 
-/// Opens once; everyone waiting (and everyone after) goes on.
+/// Opens once; everyone waiting (and everyone after) goes on. A waiting task that is cancelled
+/// goes on too (a sleep of the server being shut down).
 final class Gate: @unchecked Sendable {
     private let lock = NSLock()
     private var isOpen = false
-    private var waiters: [CheckedContinuation<Void, Never>] = []
+    private var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
 
     func open() {
         let waiting = lock.withLock {
             isOpen = true
-            defer { waiters = [] }
-            return waiters
+            defer { waiters = [:] }
+            return Array(waiters.values)
         }
         for waiter in waiting { waiter.resume() }
     }
 
     func wait() async {
-        await withCheckedContinuation { continuation in
-            let now = lock.withLock {
-                if isOpen { return true }
-                waiters.append(continuation)
-                return false
+        let id = UUID()
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let now = lock.withLock {
+                    if isOpen || Task.isCancelled { return true }
+                    waiters[id] = continuation
+                    return false
+                }
+                if now { continuation.resume() }
             }
-            if now { continuation.resume() }
+        } onCancel: {
+            let waiter = lock.withLock { waiters.removeValue(forKey: id) }
+            waiter?.resume()
         }
     }
 }

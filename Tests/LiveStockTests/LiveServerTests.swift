@@ -21,6 +21,7 @@ import Testing
             let notJSON = Data("{\"id\": ".utf8)
             let unknown = Bodies.dropgen(id: "e3", drop: "teapots", sold: 1)
             let huge = Data(repeating: UInt8(ascii: " "), count: (1 << 20) + 1)
+            let limit = Data(repeating: UInt8(ascii: " "), count: 1 << 20)
             let cases: [(String, Data?, [(String, String)], Bool, Int, String)] = [
                 ("/hooks/dropgen", good, Self.signed(good), false, 202, #"{"accepted":1}"#),
                 ("/hooks/dropgen", good, Self.signed(good), false, 200, #"{"duplicate":true}"#),
@@ -30,6 +31,8 @@ import Testing
                 ("/hooks/dropgen", bad, Self.signed(bad), false, 400, #"{"error":"sold: must be 1...10000, not 0"}"#),
                 ("/hooks/dropgen", notJSON, Self.signed(notJSON), false, 400, #"{"error":"the body is not JSON"}"#),
                 ("/hooks/dropgen", unknown, Self.signed(unknown), false, 422, #"{"error":"unknown drop \"teapots\""}"#),
+                // Exactly the limit is read (and then refused for what it is).
+                ("/hooks/dropgen", limit, Self.signed(limit), false, 400, #"{"error":"the body is not JSON"}"#),
                 ("/hooks/dropgen", huge, Self.signed(huge), false, 413,
                  #"{"error":"the body is 1048577 bytes, over the limit of 1048576"}"#),
                 ("/hooks/dropgen", huge, Self.signed(huge), true, 413, #"{"error":"the body is over the limit of 1048576 bytes"}"#),
@@ -167,6 +170,33 @@ import Testing
             #expect(answer.body == #"{"duplicate":true}"# + "\n")
         }
         #expect(await sink.batches.count == 1)
+    }
+
+    /// Stopped before the window ended, the server leaves the event in the journal, and the next
+    /// start applies it: acknowledged means kept, across a stop too.
+    @Test func aStopBeforeTheApplyLeavesTheEventForTheNextStart() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dropgen-live-\(UUID().uuidString)/journal")
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        let journal = try StockJournal(folder: folder)
+        let never = Gate()
+        let first = RecordingSink()
+        let lines = LogLines()
+        let held = TestClock { _, _ in await never.wait() }
+        try await withServer(sink: first, journal: journal, clock: held, lines: lines) { server in
+            let body = Bodies.dropgen(id: "kept-1", sold: 1)
+            let answer = try await server.post(.dropgen, body, headers: Self.signed(body))
+            #expect(answer.status == 202)
+        }
+        #expect(await first.applyStarted == 0)
+        #expect(lines.containing("stopping=\"1 events stay in the journal for the next start\"").count == 1)
+        #expect(try journal.pending().map(\.id) == ["kept-1"])
+
+        let second = RecordingSink()
+        try await withServer(sink: second, journal: try StockJournal(folder: folder)) { _ in
+            try await eventually("the replay") { await second.appliedEvents.count == 1 }
+        }
+        #expect(await second.appliedEvents.map(\.id) == ["kept-1"])
+        #expect(try journal.pending().isEmpty)
     }
 
     /// A failed apply keeps its events (in the journal and pending) and is retried.

@@ -219,6 +219,19 @@ import Testing
         ])
     }
 
+    /// The live script flips labels and units left in the words the build uses: a label or
+    /// scarcity text changed in one place only would make a page read two ways.
+    @Test func liveScriptSpeaksTheBuildsWords() throws {
+        let script = String(decoding: try #require(Theme.staticFiles["js/live.js"]), as: UTF8.self)
+        for state in DropState.allCases where state != .draft {
+            #expect(script.contains("\(state.rawValue): \"\(state.label)\""), "\(state)")
+        }
+        for text in ["\"Sold out · edition of \"", "\"Sold out\"", "\" of \"", "\" left\"", "\"Edition of \"", "aria-live", "polite",
+                     "prefers-reduced-motion: reduce", "\"Date\"", "visibilitychange", "\"/live/\"", "\"/live.json\"", "10000"] {
+            #expect(script.contains(text), "\(text)")
+        }
+    }
+
     /// `stock:` in dropgen.yaml, read and refused with the usual dialect.
     @Test(arguments: [
         ("stock: { from: production }\n", nil),

@@ -52,7 +52,11 @@ public struct LocalFolderTarget: PublishTarget {
     public func list(prefix: String) async throws -> [RemoteObject] {
         counters.countRequest()
         let fm = FileManager.default
-        guard let walker = fm.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey, .fileSizeKey, .contentModificationDateKey],
+        // Only the folder the prefix names is walked (`.dropgen/pending/`: that folder, not the site).
+        let folder = prefix.lastIndex(of: "/").map { String(prefix[...$0]) } ?? ""
+        if !folder.isEmpty { try Self.validate(String(folder.dropLast())) }
+        let start = folder.isEmpty ? root : root.appendingPathComponent(folder)
+        guard let walker = fm.enumerator(at: start, includingPropertiesForKeys: [.isRegularFileKey, .fileSizeKey, .contentModificationDateKey],
                                          options: [], errorHandler: nil) else { return [] }
         var objects: [RemoteObject] = []
         let rootPath = root.path.hasSuffix("/") ? root.path : root.path + "/"
@@ -215,35 +219,5 @@ public struct LocalFolderTarget: PublishTarget {
             try? FileManager.default.removeItem(at: folder)
             folder = folder.deletingLastPathComponent().standardizedFileURL
         }
-    }
-}
-
-extension LocalFolderTarget {
-    /// `_headers` rules for every object with known headers, sorted by path. `dir/index.html`
-    /// also gets a rule for `/dir/`, which is how static hosts serve it. Then dropgen's own
-    /// folders (deploy records, sidecars), which the site's `_redirects` answers "not found",
-    /// are kept out of caches and search engines. Paths are percent-encoded and values kept to
-    /// one line, so no key or header value can add a rule of its own.
-    static func headersFileText(_ objects: [RemoteObject]) -> String {
-        var rules: [(String, RemoteObject)] = []
-        for object in objects where object.cacheControl != nil && !object.key.hasPrefix(".dropgen/") {
-            rules.append(("/" + object.key, object))
-            if object.key == "index.html" {
-                rules.append(("/", object))
-            } else if object.key.hasSuffix("/index.html") {
-                rules.append(("/" + object.key.dropLast("index.html".count), object))
-            }
-        }
-        rules.sort { $0.0 < $1.0 }
-        var text = "# Written by dropgen publish: the same cache rules as every other target.\n"
-        for (path, object) in rules {
-            text += "\(LineSafe.percentEncoded(path))\n"
-            if let cacheControl = object.cacheControl { text += "  Cache-Control: \(LineSafe.headerValue(cacheControl))\n" }
-            if let contentType = object.contentType { text += "  Content-Type: \(LineSafe.headerValue(contentType))\n" }
-        }
-        for folder in [".dropgen", metaFolder] {
-            text += "/\(folder)/*\n  Cache-Control: no-store\n  X-Robots-Tag: noindex\n"
-        }
-        return text
     }
 }

@@ -3,12 +3,14 @@ import SiteSource
 import Testing
 @testable import Publisher
 
-/// The `_headers` a folder target writes: one rule per object, none that a key or a header value
-/// can add, and dropgen's own folders kept private.
+/// The `_headers` a folder target writes: pattern rules in a bounded number of lines, each file
+/// getting exactly the headers its own rule gave it, none that a key or a header value can add,
+/// and dropgen's own folders kept private.
 @Suite struct HeadersFileTests {
     @Test func keysAndValuesCannotAddRules() {
         let objects = [
             RemoteObject(key: "index.html", size: 1, contentType: "text/html", cacheControl: "no-cache"),
+            RemoteObject(key: "robots.txt", size: 1, contentType: "text/plain", cacheControl: "no-cache"),
             RemoteObject(key: "a b/\t\r\n/x:y\nSet-Cookie: k=v.txt", size: 1, contentType: "text/plain", cacheControl: "max-age=1\r\nX-Evil: 1"),
             RemoteObject(key: ".dropgen/deploys/1.json", size: 1, contentType: "application/json", cacheControl: "no-cache"),
         ]
@@ -17,12 +19,15 @@ import Testing
             /
               Cache-Control: no-cache
               Content-Type: text/html
+            /*.html
+              Cache-Control: no-cache
+              Content-Type: text/html
             /a%20b/%09%0D%0A/x:y%0ASet-Cookie:%20k=v.txt
               Cache-Control: max-age=1  X-Evil: 1
               Content-Type: text/plain
-            /index.html
+            /robots.txt
               Cache-Control: no-cache
-              Content-Type: text/html
+              Content-Type: text/plain
             /.dropgen/*
               Cache-Control: no-store
               X-Robots-Tag: noindex
@@ -31,6 +36,36 @@ import Testing
               X-Robots-Tag: noindex
 
             """)
+    }
+
+    /// A site of 10,000 drops, with a folder mixing cache classes (live stock beside the pages)
+    /// and files sharing an ending with other headers: at most 100 rules (Cloudflare Pages reads
+    /// no more) of lines of at most 2,000 characters, and every URL of every file gets from the
+    /// pattern rules exactly the headers its own rule gave it, whether a host's `*` may match
+    /// nothing or not; dropgen's own files only their private rule.
+    @Test func patternRulesOnALargeSite() {
+        let objects = HeaderRulesModel.largeSite(drops: 10_000)
+        let rules = LocalFolderTarget.headerRules(objects)
+        #expect(rules.count <= 100, "\(rules.count) rules")
+        let text = LocalFolderTarget.headersFileText(objects)
+        #expect(text.split(separator: "\n").allSatisfy { $0.utf8.count <= 2000 })
+        #expect(rules.map(\.path) == ["/", "/*.css", "/*.html", "/*.ics", "/*.js", "/*.mp4", "/*.svg", "/*.txt", "/*.webp", "/*/",
+                                       "/_redirects", "/catalog.json", "/creators/*.json", "/drops/*.json", "/feed.xml",
+                                       "/sitemap.xml", "/.dropgen/*", "/.dropgen-meta/*"])
+        let reference = HeaderRulesModel.Rules(HeaderRulesModel.objectRules(objects))
+        let patterns = HeaderRulesModel.Rules(rules)
+        for splatMayBeEmpty in [true, false] {
+            var differ: [String] = []
+            for url in HeaderRulesModel.urls(objects) {
+                let got = HeaderRulesModel.headers(for: url, rules: patterns, splatMayBeEmpty: splatMayBeEmpty)
+                let want = HeaderRulesModel.headers(for: url, rules: reference, splatMayBeEmpty: splatMayBeEmpty)
+                if got != want { differ.append("\(url): \(got) instead of \(want)") }
+            }
+            #expect(differ.isEmpty, "\(differ.prefix(5))")
+        }
+        // The sidecars are never listed, but a pattern must not reach them either.
+        let sidecar = HeaderRulesModel.headers(for: "/.dropgen-meta/index.html.json", rules: rules, splatMayBeEmpty: true)
+        #expect(sidecar == ["Cache-Control: no-store", "X-Robots-Tag: noindex"])
     }
 
     /// Publish settings that reach request lines, headers and rule files refuse what would split them.

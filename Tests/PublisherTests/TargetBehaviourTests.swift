@@ -28,8 +28,14 @@ struct LocalFolderBehaviourTests {
             _ = try await BehaviourSuite.publisher(target, clock: TestClock()).publish(buildDirectory: site.build)
             let headers = try String(contentsOf: target.root.appendingPathComponent("_headers"), encoding: .utf8)
             let css = try #require(SiteFixture.files(version: 1).keys.first { $0.hasSuffix(".css") })
-            #expect(headers.contains("/\(css)\n  Cache-Control: \(EdgeRules.immutableCacheControl)\n"))
-            #expect(headers.contains("/drops/a/\n  Cache-Control: \(EdgeRules.defaultRevalidateCacheControl)\n"))
+            // The rules as a host applies them: every file and folder URL gets its cache rule.
+            let rules = try await LocalFolderTarget.headerRules(target.list(prefix: ""))
+            func cacheControl(_ url: String) -> [String] {
+                HeaderRulesModel.headers(for: url, rules: rules, splatMayBeEmpty: true).filter { $0.hasPrefix("Cache-Control: ") }
+            }
+            #expect(cacheControl("/\(css)") == ["Cache-Control: \(EdgeRules.immutableCacheControl)"])
+            #expect(cacheControl("/drops/a/") == ["Cache-Control: \(EdgeRules.defaultRevalidateCacheControl)"])
+            #expect(headers.contains("/*/\n  Cache-Control: \(EdgeRules.defaultRevalidateCacheControl)\n"))
             // dropgen's own folders get no cache rule of an object, only one keeping them private.
             #expect(!headers.contains("/.dropgen/deploys") && !headers.contains("/.dropgen/objects"))
             #expect(headers.hasSuffix("/.dropgen/*\n  Cache-Control: no-store\n  X-Robots-Tag: noindex\n"

@@ -212,6 +212,18 @@ extension DeployPlan {
         return remote.size == file.size ? nil : .missing
     }
 
+    /// The plan's live pointer, marked as written by a publish that listed the target and pruned
+    /// it at `date` (see `LivePointer.prunedAt`).
+    public mutating func stampPruned(at date: Date) {
+        guard var next = pointer, let index = uploads.firstIndex(where: { $0.group == .livePointer }) else { return }
+        next.prunedAt = RFC3339.format(date)
+        guard let data = try? next.encoded() else { return }
+        pointer = next
+        uploads[index].source = .bytes(data)
+        uploads[index].size = data.count
+        uploads[index].headers.sha256 = SHA256.hash(data: data).hex
+    }
+
     /// Keys whose upload might be avoided by asking the target what it holds: non-hashed files
     /// planned for upload that exist on the target without known content.
     public func keysWorthHeading(remote: [String: RemoteObject]) -> [String] {

@@ -158,21 +158,27 @@ public struct LivePointer: Codable, Sendable, Equatable {
     public var id: String
     public var history: [String]
     public var updatedAt: String
+    /// RFC 3339, UTC: when a publish last listed the whole target and pruned it. Until
+    /// `publish.prune_interval` has passed, a publish onto a target with no deploy under way
+    /// reads only this pointer and the live record (nil: list and prune on the next publish).
+    public var prunedAt: String?
 
-    public init(id: String, history: [String], updatedAt: String) {
+    public init(id: String, history: [String], updatedAt: String, prunedAt: String? = nil) {
         self.id = id
         self.history = Array(history.filter { $0 != id }.prefix(Self.historyLimit))
         self.updatedAt = updatedAt
+        self.prunedAt = prunedAt
     }
 
     enum CodingKeys: String, CodingKey {
         case id, history
         case updatedAt = "updated_at"
+        case prunedAt = "pruned_at"
     }
 
     /// The pointer after `newID` goes live.
     public func moving(to newID: String, at date: Date) -> LivePointer {
-        LivePointer(id: newID, history: [id] + history, updatedAt: RFC3339.format(date))
+        LivePointer(id: newID, history: [id] + history, updatedAt: RFC3339.format(date), prunedAt: prunedAt)
     }
 
     /// The live deploy and the ones live before it, at most `retain` in all.
@@ -195,6 +201,9 @@ public struct LivePointer: Codable, Sendable, Equatable {
         }
         if pointer.history.count > historyLimit {
             throw PublishError.recordInvalid(key: key, cause: "\(pointer.history.count) ids of history, more than \(historyLimit)")
+        }
+        if let prunedAt = pointer.prunedAt, RFC3339.parse(prunedAt) == nil {
+            throw PublishError.recordInvalid(key: key, cause: "pruned_at '\(prunedAt.prefix(40))' is not an RFC 3339 time")
         }
         return pointer
     }

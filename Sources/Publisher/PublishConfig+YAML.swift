@@ -4,7 +4,8 @@ import SiteSource
 
 extension PublishConfig {
     static let sectionKeys = ["default", "targets", "html_cache_control", "retain", "grace", "max_deletes",
-                              "workers", "purge_url", "purge_command", "deadline", "live_cache_control"]
+                              "workers", "purge_url", "purge_command", "deadline", "live_cache_control",
+                              "prune_interval"]
     static let targetKeys = ["url", "endpoint", "region", "path_style", "purge_url", "purge_command"]
 
     /// Reads the `publish:` section out of a whole `dropgen.yaml` text with the reader every other
@@ -34,6 +35,7 @@ extension PublishConfig {
         if let maxDeletes = section.int("max_deletes", min: 0, log: &log) { config.maxDeletes = maxDeletes }
         if let workers = section.int("workers", min: 1, max: 64, log: &log) { config.workers = workers }
         if let grace = duration(section, "grace", log: &log) { config.grace = grace }
+        if let interval = duration(section, "prune_interval", log: &log) { config.pruneInterval = interval }
         if let deadline = duration(section, "deadline", log: &log) {
             if deadline > 0 {
                 config.deadline = deadline

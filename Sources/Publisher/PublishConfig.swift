@@ -52,6 +52,9 @@ public struct PublishConfig: Sendable, Equatable {
     public var workers: Int
     /// Seconds a publish, rollback or listing may take in all before it is stopped.
     public var deadline: TimeInterval = 1800
+    /// Seconds between the publishes that list the whole target and prune it; the others read
+    /// only the live pointer and record (a deploy cut short, or `--yes`, lists at once). 0: every publish.
+    public var pruneInterval: TimeInterval = 3600
     /// Site-wide purge hook (a target's own `purge_url` wins).
     public var purgeURL: String?
     public var purgeCommand: String?

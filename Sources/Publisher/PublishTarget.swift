@@ -1,4 +1,5 @@
 import Foundation
+import SiteManifest
 
 /// Headers an object carries at the edge, plus the SHA-256 of its bytes kept as metadata so a
 /// HEAD can tell what an object holds without reading it.
@@ -50,6 +51,33 @@ public enum PutResult: Sendable, Equatable {
     case alreadyExists
 }
 
+/// Digests of a body about to be stored, computed once by the publisher from the bytes it read.
+public struct BodyDigests: Sendable, Equatable {
+    /// Lower-case hex SHA-256: SigV4's payload hash and the `sha256` metadata.
+    public var sha256: String
+    /// The 16 bytes of its MD5: `Content-MD5`, and what a single-part S3 ETag must equal.
+    public var md5: [UInt8]
+
+    public init(sha256: String, md5: [UInt8]) {
+        self.sha256 = sha256
+        self.md5 = md5
+    }
+
+    public var md5Hex: String { md5.hex }
+}
+
+/// What a store answered to a PUT.
+public struct PutOutcome: Sendable, Equatable {
+    public var result: PutResult
+    /// The ETag the store answered with, without quotes (nil: the target tells none).
+    public var etag: String?
+
+    public init(result: PutResult, etag: String? = nil) {
+        self.result = result
+        self.etag = etag
+    }
+}
+
 /// Where a site is published. Keys are `/`-separated, relative to the target's root (a target
 /// with a prefix applies it itself). A new provider is one type conforming to this.
 public protocol PublishTarget: Sendable {
@@ -64,6 +92,11 @@ public protocol PublishTarget: Sendable {
     /// Stores `body` at `key`. With `createOnly`, an existing object is left alone and
     /// `.alreadyExists` is returned.
     func put(_ key: String, body: Data, headers: ObjectHeaders, createOnly: Bool) async throws -> PutResult
+    /// The same, given the body's digests (`digests` must be those of `body`), answering what
+    /// the store said: a target that sends `Content-MD5` and reads back the ETag lets the
+    /// publisher verify an upload from its response instead of asking again.
+    func put(_ key: String, body: Data, headers: ObjectHeaders, createOnly: Bool, digests: BodyDigests) async throws
+        -> PutOutcome
     /// Server-side copy, replacing the headers.
     func copy(from source: String, to key: String, headers: ObjectHeaders) async throws
     func delete(_ key: String) async throws
@@ -75,6 +108,11 @@ public protocol PublishTarget: Sendable {
 }
 
 extension PublishTarget {
+    public func put(_ key: String, body: Data, headers: ObjectHeaders, createOnly: Bool, digests: BodyDigests) async throws
+        -> PutOutcome {
+        PutOutcome(result: try await put(key, body: body, headers: headers, createOnly: createOnly))
+    }
+
     public func open(forWriting: Bool) async throws {}
     public func didChangeLive() async throws {}
 }

@@ -31,6 +31,9 @@ public struct Publisher: Sendable {
         /// Every key that a record on the target names (live, retained, older or pending): all
         /// that a prune may ever delete.
         var named: Set<String>
+        /// Whether the target was listed and every record of it read, so a prune may run; false:
+        /// the live record stood for what the target holds (see `readState`).
+        var listed = true
     }
 
     // MARK: - Plan
@@ -63,7 +66,7 @@ public struct Publisher: Sendable {
     public func plan(buildDirectory: URL) async throws -> DeployPlan {
         let manifest = try Self.loadManifest(buildDirectory: buildDirectory)
         try await target.open(forWriting: false)
-        var state = try await readState()
+        var state = try await readState(listing: false)
         return try await plan(manifest: manifest, state: &state)
     }
 
@@ -85,17 +88,59 @@ public struct Publisher: Sendable {
             plan = DeployPlan.make(local: manifest, live: state.live, pointer: state.pointer, remote: state.remote,
                                    retained: state.retained, named: state.named, config: config, now: now)
         }
+        // Without a listing nothing is known to be unreferenced: no prune, nothing held back.
+        if !state.listed {
+            plan.prune = []
+            plan.heldBack = []
+        }
         return plan
     }
 
-    func readState() async throws -> TargetState {
+    /// What the target holds. The live pointer and the pending records are read at once (one
+    /// round trip); then, when no other deploy is under way and `publish.prune_interval` has not
+    /// passed since the last prune, only the live record: it names every object of the live
+    /// deploy with its hash and headers, as verified when they were uploaded, so a re-deploy
+    /// costs three requests before its uploads instead of a listing of the whole target and a
+    /// read of every record. Otherwise (`listing`, a first deploy, a deploy cut short, a prune
+    /// due) the whole target is listed and every record read.
+    func readState(listing: Bool) async throws -> TargetState {
+        let target = self.target
+        async let pendingListing = target.list(prefix: DeployRecord.pendingFolder)
+        async let pointerData = target.get(LivePointer.key)
+        let pending = try await pendingListing
+        let pointer = try await pointerData.map(LivePointer.decode)
+        guard let pointer else { return try await readWholeState(pointer: nil) }
+        // A pending record of the live deploy itself is one whose publish stopped after moving the pointer.
+        let underWay = pending.contains { DeployRecord.isRecordKey($0.key) && $0.key != DeployRecord.pendingFolder + pointer.id + ".json" }
+        if listing || underWay || pruneDue(pointer) { return try await readWholeState(pointer: pointer) }
+        let key = DeployRecord.key(for: pointer.id)
+        guard let data = try await target.get(key) else { return try await readWholeState(pointer: pointer) }
+        let live = try DeployRecord.decode(data, key: key)
+        var remote: [String: RemoteObject] = [:]
+        for file in live.files {
+            remote[file.path] = RemoteObject(key: file.path, size: file.size, contentType: file.contentType,
+                                             cacheControl: file.cacheControl, sha256: file.sha256)
+            if let objectKey = file.objectKey { remote[objectKey] = RemoteObject(key: objectKey, size: file.size, sha256: file.sha256) }
+        }
+        remote[key] = RemoteObject(key: key, size: data.count)
+        remote[LivePointer.key] = RemoteObject(key: LivePointer.key, size: 0)
+        return TargetState(remote: remote, pointer: pointer, live: live, retained: [live], named: live.referencedKeys,
+                           listed: false)
+    }
+
+    /// Whether the last prune is older than `publish.prune_interval` (or unknown, or in the future).
+    func pruneDue(_ pointer: LivePointer) -> Bool {
+        guard let text = pointer.prunedAt, let pruned = RFC3339.parse(text) else { return true }
+        let age = clock().timeIntervalSince(pruned)
+        return age < 0 || age >= config.pruneInterval
+    }
+
+    /// Lists the whole target and reads the live deploy's record, those live before it in the
+    /// retention window, and every other record (which only tell what is ours to prune).
+    func readWholeState(pointer: LivePointer?) async throws -> TargetState {
         let listing = try await target.list(prefix: "")
         var remote: [String: RemoteObject] = [:]
         for object in listing { remote[object.key] = object }
-        var pointer: LivePointer?
-        if remote[LivePointer.key] != nil, let data = try await target.get(LivePointer.key) {
-            pointer = try LivePointer.decode(data)
-        }
         var live: DeployRecord?
         var retained: [DeployRecord] = []
         var named: Set<String> = []
@@ -104,11 +149,13 @@ public struct Publisher: Sendable {
             // The live deploy and its predecessors, newest first; the plan decides how many of
             // them stay (one place fewer when it makes a new deploy).
             let window = Array(([pointer.id] + pointer.history).prefix(max(1, config.retain)))
-            for id in window {
-                let key = DeployRecord.key(for: id)
-                guard remote[key] != nil, read.insert(key).inserted, let data = try await target.get(key) else { continue }
-                let record = try DeployRecord.decode(data, key: key)
-                if id == pointer.id { live = record }
+            let keys = window.map(DeployRecord.key(for:)).filter { remote[$0] != nil && read.insert($0).inserted }
+            let target = self.target
+            let records = try await Self.forEach(keys, width: config.workers) { key in
+                try await target.get(key).map { try DeployRecord.decode($0, key: key) }
+            }
+            for case let record? in records {
+                if record.id == pointer.id { live = record }
                 retained.append(record)
                 named.formUnion(record.referencedKeys)
             }
@@ -135,13 +182,17 @@ public struct Publisher: Sendable {
         let started = Date()
         let manifest = try Self.loadManifest(buildDirectory: buildDirectory)
         try await target.open(forWriting: !dryRun)
-        var state = try await readState()
-        let plan = try await plan(manifest: manifest, state: &state)
+        // `--yes` is asked for a prune that was refused: list now, so it happens.
+        var state = try await readState(listing: allowManyDeletes)
+        var plan = try await plan(manifest: manifest, state: &state)
         var report = PublishReport(target: target.displayName, dryRun: dryRun, deployID: plan.record?.id,
                                    previousID: state.pointer?.id, uploaded: [], skipped: plan.kept.count, deleted: [],
                                    heldBack: plan.heldBack.count, pruneRefused: 0, bytes: 0, requests: 0, retries: 0,
                                    duration: 0, purged: [], warnings: [])
         let pruneAllowed = plan.prune.count <= config.maxDeletes || allowManyDeletes
+        // The pointer this deploy writes says when the target was last listed and pruned; a
+        // refused prune leaves the old time, so the next publish lists (and warns) again.
+        if state.listed && pruneAllowed { plan.stampPruned(at: clock()) }
         if dryRun {
             report.uploaded = plan.uploads.map { .init(key: $0.key, reason: $0.reason.rawValue, bytes: $0.size) }
             report.bytes = plan.uploadBytes
@@ -154,13 +205,14 @@ public struct Publisher: Sendable {
         // never finish, a later prune may still remove what it uploaded.
         let pending = try await writePending(plan)
 
+        var verifiedHeaders = Self.headerSets(of: state.live)
         for (_, uploads) in plan.groups {
             let target = self.target
             let progress = self.progress
             let results = try await Self.forEach(uploads, width: config.workers) { upload in
                 try await Self.upload(upload, to: target, buildDirectory: buildDirectory, progress: progress)
             }
-            try await verify(results)
+            try await verify(results, headerSets: &verifiedHeaders)
             for result in results.sorted(by: { $0.upload.key < $1.upload.key }) {
                 if result.created {
                     report.uploaded.append(.init(key: result.upload.key, reason: result.upload.reason.rawValue,
@@ -236,15 +288,19 @@ public struct Publisher: Sendable {
         var md5: String
         /// False when a create-only upload found the identical object already there.
         var created: Bool
+        /// The ETag the store answered the PUT with (nil: the target tells none).
+        var etag: String?
     }
 
     static func upload(_ upload: DeployPlan.Upload, to target: any PublishTarget, buildDirectory: URL,
                        progress: @Sendable (PublishProgress) -> Void)
         async throws -> UploadResult {
         let body: Data
+        let sha: String
         switch upload.source {
         case let .bytes(data):
             body = data
+            sha = SHA256.hash(data: body).hex
         case let .file(path):
             let url = buildDirectory.appendingPathComponent(path)
             do {
@@ -255,14 +311,17 @@ public struct Publisher: Sendable {
             if body.count != upload.size {
                 throw PublishError.sizeMismatch(path: path, expected: upload.size, actual: body.count)
             }
-            let sha = SHA256.hash(data: body).hex
+            sha = SHA256.hash(data: body).hex
             if sha != upload.headers.sha256 {
                 throw PublishError.hashMismatch(path: path, expected: upload.headers.sha256, actual: sha)
             }
         }
-        let md5 = Array(Insecure.MD5.hash(data: body)).hex
-        let result = try await target.put(upload.key, body: body, headers: upload.headers, createOnly: upload.createOnly)
-        if result == .alreadyExists {
+        // Hashed once here: the signature's payload hash and Content-MD5 reuse them.
+        let digests = BodyDigests(sha256: sha, md5: Array(Insecure.MD5.hash(data: body)))
+        let md5 = digests.md5Hex
+        let outcome = try await target.put(upload.key, body: body, headers: upload.headers, createOnly: upload.createOnly,
+                                           digests: digests)
+        if outcome.result == .alreadyExists {
             // Create-only found the key taken: fine when it holds these very bytes.
             guard let existing = try await target.head(upload.key) else {
                 throw PublishError.conflict(key: upload.key, reason: "the store reported it exists but HEAD finds nothing")
@@ -276,13 +335,52 @@ public struct Publisher: Sendable {
             return UploadResult(upload: upload, md5: md5, created: false)
         }
         progress(.uploaded(key: upload.key, bytes: body.count))
-        return UploadResult(upload: upload, md5: md5, created: true)
+        return UploadResult(upload: upload, md5: md5, created: true, etag: outcome.etag)
     }
 
-    /// HEADs every key and compares size, ETag (or hash), Content-Type and Cache-Control.
-    func verify(_ results: [UploadResult]) async throws {
+    /// Content-Type and Cache-Control pairs a deploy's objects carry (with their rollback copies',
+    /// the records' and the pointer's): all verified on the target when first uploaded.
+    static func headerSets(of record: DeployRecord?) -> Set<HeaderSet> {
+        guard let record else { return [] }
+        var sets: Set<HeaderSet> = [HeaderSet(contentType: "application/json; charset=utf-8", cacheControl: "no-cache")]
+        for file in record.files {
+            sets.insert(HeaderSet(contentType: file.contentType, cacheControl: file.cacheControl))
+            if !file.hashed { sets.insert(HeaderSet(contentType: file.contentType, cacheControl: "no-cache")) }
+        }
+        return sets
+    }
+
+    struct HeaderSet: Hashable, Sendable {
+        var contentType: String
+        var cacheControl: String
+    }
+
+    /// Checks that every object of `results` is stored as sent. An upload whose PUT answered an
+    /// MD5 ETag is verified by it: the store checked the body against `Content-MD5` and the
+    /// signed SHA-256, and its ETag is the MD5 of what it holds, so the bytes (and size) are
+    /// ours. Its headers were sent with that same accepted request; a store that kept other
+    /// headers (or none) does so for every object with those headers, so one object of each
+    /// Content-Type and Cache-Control pair this target was not yet seen to keep (`headerSets`) is
+    /// HEADed. Every other upload (no ETag, or not an MD5 one) is HEADed and its size, hash,
+    /// ETag and headers compared, as is everything on a target that answers no ETag. A
+    /// create-only upload that found the object there was compared by `upload`.
+    func verify(_ results: [UploadResult], headerSets: inout Set<HeaderSet>) async throws {
+        var mismatches: [VerifyMismatch] = []
+        var heads: [UploadResult] = []
+        for result in results where result.created {
+            let headers = HeaderSet(contentType: result.upload.headers.contentType, cacheControl: result.upload.headers.cacheControl)
+            guard let etag = result.etag?.lowercased(), etag.count == 32, etag.allSatisfy(\.isHexDigit) else {
+                heads.append(result)
+                continue
+            }
+            if etag != result.md5 {
+                mismatches.append(VerifyMismatch(key: result.upload.key, field: "etag", expected: result.md5, actual: etag))
+            } else if headerSets.insert(headers).inserted {
+                heads.append(result)
+            }
+        }
         let target = self.target
-        let mismatches = try await Self.forEach(results, width: config.workers) { result -> [VerifyMismatch] in
+        mismatches += try await Self.forEach(heads, width: config.workers) { result -> [VerifyMismatch] in
             let upload = result.upload
             guard let head = try await target.head(upload.key) else {
                 return [VerifyMismatch(key: upload.key, field: "presence", expected: "stored", actual: "missing")]
@@ -303,7 +401,8 @@ public struct Publisher: Sendable {
                 check("cache-control", upload.headers.cacheControl, head.cacheControl ?? "(none)")
             }
             return found
-        }.flatMap { $0 }.sorted { ($0.key, $0.field) < ($1.key, $1.field) }
+        }.flatMap { $0 }
+        mismatches.sort { ($0.key, $0.field) < ($1.key, $1.field) }
         if !mismatches.isEmpty { throw PublishError.verificationFailed(mismatches) }
         progress(.verified(count: results.count))
     }

@@ -70,9 +70,12 @@ public struct S3Target: PublishTarget {
     /// The client every S3 target uses unless given another. AsyncHTTPClient's shared one
     /// keeps trying to open a connection that is refused until the request's deadline (a minute
     /// per attempt, six minutes in all, silently); this one fails the request as soon as a
-    /// connection cannot be made, and gives up connecting after 10 seconds.
+    /// connection cannot be made, and gives up connecting after 10 seconds. One pool of kept-alive
+    /// HTTP/1.1 connections per host, opened as requests need them, as many as the widest
+    /// `publish.workers` allows (64): a publish keeps `workers` of them busy.
     public static let defaultClient: HTTPClient = {
         var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout.connect = .seconds(10)
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
@@ -128,19 +131,29 @@ public struct S3Target: PublishTarget {
     }
 
     public func put(_ key: String, body: Data, headers: ObjectHeaders, createOnly: Bool) async throws -> PutResult {
+        let digests = BodyDigests(sha256: SHA256.hash(data: body).hex, md5: Array(Insecure.MD5.hash(data: body)))
+        return try await put(key, body: body, headers: headers, createOnly: createOnly, digests: digests).result
+    }
+
+    /// `Content-MD5` makes the store refuse a body that arrived other than sent (400 BadDigest),
+    /// and the signed `x-amz-content-sha256` is the body's own hash; the answer's ETag is what
+    /// the store holds.
+    public func put(_ key: String, body: Data, headers: ObjectHeaders, createOnly: Bool, digests: BodyDigests) async throws
+        -> PutOutcome {
         var extra = [
             ("content-type", headers.contentType),
             ("cache-control", headers.cacheControl),
-            ("content-md5", Data(Insecure.MD5.hash(data: body)).base64EncodedString()),
+            ("content-md5", Data(digests.md5).base64EncodedString()),
             ("x-amz-meta-sha256", headers.sha256),
         ]
         if createOnly { extra.append(("if-none-match", "*")) }
-        let response = try await send("PUT", path: objectPath(key), headers: extra, body: body, key: key, operation: "PUT")
+        let response = try await send("PUT", path: objectPath(key), headers: extra, body: body, payloadSHA256: digests.sha256,
+                                      key: key, operation: "PUT")
         if createOnly && (response.status == 412 || (response.status == 409 && response.errorCode == "ConditionalRequestConflict")) {
-            return .alreadyExists
+            return PutOutcome(result: .alreadyExists)
         }
         guard response.status == 200 else { throw failure(response, operation: "PUT", key: key) }
-        return .created
+        return PutOutcome(result: .created, etag: response.headers.first(name: "etag").map(Self.unquote))
     }
 
     public func copy(from source: String, to key: String, headers: ObjectHeaders) async throws {
@@ -210,14 +223,17 @@ struct TransientFailure: Error {
 }
 
 extension S3Target {
+    /// `payloadSHA256`: the body's hash when the caller has it already (nil: hashed here).
     func send(_ method: String, path: String, query: [(String, String)] = [], headers: [(String, String)] = [],
-              body: Data? = nil, key: String, operation: String) async throws -> S3Response {
+              body: Data? = nil, payloadSHA256: String? = nil, key: String, operation: String) async throws -> S3Response {
+        let payloadHash = payloadSHA256 ?? SHA256.hash(data: body ?? Data()).hex
         var attempt = 0
         while true {
             attempt += 1
             counters.countRequest()
             do {
-                let response = try await sendOnce(method, path: path, query: query, headers: headers, body: body)
+                let response = try await sendOnce(method, path: path, query: query, headers: headers, body: body,
+                                                  payloadSHA256: payloadHash)
                 if RetryPolicy.isRetryable(status: response.status, code: response.errorCode) {
                     throw TransientFailure(description: "HTTP \(response.status)\(response.errorCode.map { " \($0)" } ?? "")",
                                            retryAfter: RetryPolicy.parseRetryAfter(response.headers.first(name: "retry-after")))
@@ -252,9 +268,7 @@ extension S3Target {
     }
 
     func sendOnce(_ method: String, path: String, query: [(String, String)], headers: [(String, String)],
-                  body: Data?) async throws -> S3Response {
-        let payload = body ?? Data()
-        let payloadHash = SHA256.hash(data: payload).hex
+                  body: Data?, payloadSHA256 payloadHash: String) async throws -> S3Response {
         var all = headers
         all.append(("host", hostHeader))
         let signed = signer.sign(method: method, path: path, query: query, headers: all,

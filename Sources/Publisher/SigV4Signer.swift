@@ -9,6 +9,8 @@ public struct SigV4Signer: Sendable {
     public var sessionToken: String?
     public var region: String
     public var service: String
+    /// The signing key is one per day, region and service: derived once a day, not per request.
+    let keys = SigningKeyCache()
 
     public init(accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil,
                 region: String, service: String = "s3") {
@@ -81,6 +83,10 @@ public struct SigV4Signer: Sendable {
     }
 
     func signingKey(day: String) -> SymmetricKey {
+        keys.key(scope: [day, region, service, secretAccessKey]) { deriveSigningKey(day: day) }
+    }
+
+    func deriveSigningKey(day: String) -> SymmetricKey {
         func hmac(_ key: SymmetricKey, _ text: String) -> SymmetricKey {
             SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key)))
         }
@@ -134,5 +140,24 @@ public struct SigV4Signer: Sendable {
 
     static func trimHeaderValue(_ value: String) -> String {
         value.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+    }
+}
+
+/// The last signing key derived, with what it was derived from (day, region, service, secret).
+/// A signer is copied with its target, and the copies share one cache: a copy with another
+/// secret or region derives its own key.
+final class SigningKeyCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var scope: [String] = []
+    private var cached: SymmetricKey?
+
+    func key(scope wanted: [String], derive: () -> SymmetricKey) -> SymmetricKey {
+        if let key = lock.withLock({ scope == wanted ? cached : nil }) { return key }
+        let key = derive()
+        lock.withLock {
+            scope = wanted
+            cached = key
+        }
+        return key
     }
 }

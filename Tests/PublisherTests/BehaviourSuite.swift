@@ -5,11 +5,14 @@ import Testing
 
 /// The behaviour every target must show, run against the local folder and a real S3 server.
 enum BehaviourSuite {
+    /// `pruneInterval` 0: every publish lists the target and prunes (the suites of prune rules).
     static func publisher(_ target: any PublishTarget, clock: TestClock, retain: Int = 5, grace: TimeInterval = 3600,
-                          maxDeletes: Int = 256, htmlCacheControl: String = EdgeRules.defaultRevalidateCacheControl)
+                          maxDeletes: Int = 256, htmlCacheControl: String = EdgeRules.defaultRevalidateCacheControl,
+                          pruneInterval: TimeInterval = PublishConfig().pruneInterval)
         -> Publisher {
-        let config = PublishConfig(htmlCacheControl: htmlCacheControl, retain: retain, grace: grace,
+        var config = PublishConfig(htmlCacheControl: htmlCacheControl, retain: retain, grace: grace,
                                    maxDeletes: maxDeletes, workers: 4)
+        config.pruneInterval = pruneInterval
         return Publisher(target: target, config: config, clock: clock.function)
     }
 
@@ -159,7 +162,7 @@ enum BehaviourSuite {
         let cssV1 = try #require(SiteFixture.files(version: 1).keys.first { $0.hasSuffix(".css") })
         let cssV3 = try #require(SiteFixture.files(version: 3).keys.first { $0.hasSuffix(".css") })
         let cssV4 = try #require(SiteFixture.files(version: 4).keys.first { $0.hasSuffix(".css") })
-        func make() -> Publisher { publisher(target, clock: clock, retain: 2, grace: 3600) }
+        func make() -> Publisher { publisher(target, clock: clock, retain: 2, grace: 3600, pruneInterval: 0) }
 
         try site.build(version: 1)
         let first = try await make().publish(buildDirectory: site.build)
@@ -193,7 +196,7 @@ enum BehaviourSuite {
         let site = try SiteFixture()
         defer { site.remove() }
         let clock = TestClock()
-        func make() -> Publisher { publisher(target, clock: clock, retain: 1, grace: 0, maxDeletes: 1) }
+        func make() -> Publisher { publisher(target, clock: clock, retain: 1, grace: 0, maxDeletes: 1, pruneInterval: 0) }
         try site.build(version: 1)
         _ = try await make().publish(buildDirectory: site.build)
         clock.advance(60)

@@ -130,6 +130,25 @@ import Testing
         }
     }
 
+    /// Appends that come while one is written go to the disk together: one more write (and
+    /// fsync) for all of them, each caller answered only after it.
+    @Test func concurrentAppendsShareOneWrite() async throws {
+        let journal = BlockingJournal()
+        let writer = JournalWriter(journal)
+        let at = Date(timeIntervalSince1970: 1_796_000_000)
+        func event(_ index: Int) -> StockEvent { StockEvent(id: "e\(index)", drop: "mugs", change: .sold(1), at: at, source: "dropgen") }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await writer.append([event(0)]) }
+            try await eventually("the first write to start") { journal.calls.count == 1 }
+            for index in 1...9 { group.addTask { try await writer.append([event(index)]) } }
+            try await eventually("nine appends waiting") { writer.queued == 9 }
+            journal.release.signal()
+            try await group.waitForAll()
+        }
+        #expect(journal.calls.map(\.count) == [1, 9])
+        #expect(Set(journal.calls[1].map(\.id)) == Set((1...9).map { "e\($0)" }))
+    }
+
     /// A journal that cannot be written: 503, nothing acknowledged, and a retry is not taken
     /// for a duplicate.
     @Test func aJournalThatFailsIsA503() async throws {
@@ -256,4 +275,24 @@ import Testing
         #expect(await sink.appliedEvents.map(\.id) == ["e1"])
         #expect(try journal.pending().isEmpty)
     }
+}
+
+/// A journal whose first append waits until the test releases it; it records each append's events.
+final class BlockingJournal: EventJournal, @unchecked Sendable {
+    let release = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var recorded: [[StockEvent]] = []
+
+    var calls: [[StockEvent]] { lock.withLock { recorded } }
+
+    func append(_ events: [StockEvent]) throws {
+        let first = lock.withLock {
+            recorded.append(events)
+            return recorded.count == 1
+        }
+        if first { release.wait() }
+    }
+
+    func pending() throws -> [StockEvent] { [] }
+    func checkpoint(applied: [StockEvent]) throws {}
 }

@@ -111,7 +111,9 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
-        .testTarget(name: "dropgenTests", dependencies: ["dropgen", "Publisher"]),
+        .testTarget(
+            name: "dropgenTests",
+            dependencies: ["dropgen", "Publisher", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "PreviewServerTests",
             dependencies: [

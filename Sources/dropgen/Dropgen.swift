@@ -21,7 +21,7 @@ struct Dropgen: AsyncParsableCommand {
               3  an error dropgen does not interpret (a port in use, a full disk) or a bug
             """,
         subcommands: [Init.self, New.self, Build.self, Check.self, Serve.self, NextRebuild.self, Publish.self, Deploys.self,
-                      Rollback.self])
+                      Rollback.self, Stock.self, Live.self])
 
     /// ArgumentParser exits 64 on usage errors; dropgen promises 2, as most Unix tools do. The
     /// other statuses come from `runReportingErrors` (Terminal.swift).

@@ -23,14 +23,19 @@ struct PublishTargetOptions: ParsableArguments {
 
     /// Config, chosen target and a publisher drawing its progress on `terminal` (when interactive).
     func publisher(progress terminal: Terminal? = nil, build: URL? = nil) throws -> Publisher {
-        let config = try PublishConfig.load(siteRoot: siteURL)
-        let entry = try config.target(named: target)
-        let made = try entry.makeTarget(site: siteURL, build: build ?? buildFolder())
-        let progress = terminal?.publishProgressHandler
-        let fixed = clock.fixed
-        return Publisher(target: made, config: config, purge: config.purgeHook(for: entry),
-                         clock: { fixed ?? Date() }, progress: { event in progress?(event) })
+        try makePublisher(site: siteURL, target: target, build: build ?? buildFolder(), now: clock.fixed, progress: terminal)
     }
+}
+
+/// The publisher for the target named `target` (else `publish.default`) of the site's
+/// `publish:` settings, stamping deploys at `now` (nil: the wall clock).
+func makePublisher(site: URL, target: String?, build: URL, now fixed: Date?, progress terminal: Terminal?) throws -> Publisher {
+    let config = try PublishConfig.load(siteRoot: site)
+    let entry = try config.target(named: target)
+    let made = try entry.makeTarget(site: site, build: build)
+    let progress = terminal?.publishProgressHandler
+    return Publisher(target: made, config: config, purge: config.purgeHook(for: entry),
+                     clock: { fixed ?? Date() }, progress: { event in progress?(event) })
 }
 
 extension PublishError: UserError {}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import LiveStock
+import Publisher
+import SiteBuilder
+import StockLedger
+
+extension StockJournal: EventJournal {}
+
+struct Live: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Keep stock and drop states true at the edge: checkout webhooks in, pages out within a second.",
+        discussion: """
+            A small long-running server for a market's own machine or a tiny VPS. It receives \
+            checkout webhooks (POST /hooks/dropgen, /hooks/stripe, /hooks/shopify; each route is on \
+            when its secret is set: DROPGEN_WEBHOOK_SECRET, STRIPE_WEBHOOK_SECRET, \
+            SHOPIFY_WEBHOOK_SECRET), journals each event on disk before answering 2xx, and applies a \
+            burst of them together: the ledger at the target, then the build in --dir updated in \
+            place and published. It also rebuilds and publishes at every drop state transition, so \
+            drops open and close on time without a CI cron. After a crash it replays its journal \
+            (.dropgen-live/<target>/). GET /healthz reports its state. Stop with SIGTERM or Ctrl-C.
+            """)
+
+    @OptionGroup var siteOptions: SiteOptions
+
+    @Option(name: .long, help: "A target named under publish.targets in dropgen.yaml (default: publish.default).")
+    var target: String?
+
+    @Option(name: .long, help: ArgumentHelp("The build folder to update and publish (default: <site>/public).", valueName: "DIR"))
+    var dir: String?
+
+    @Option(name: .long, help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(name: .long, help: "The port to listen on (0: any free port; the log's `listening=` line names it).")
+    var port = 8090
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+    }
+
+    func run() async throws {
+        let terminal = Terminal(quiet: true)
+        try await runReportingErrors(terminal) {
+            let site = siteOptions.root
+            let build = dir.map { URL(fileURLWithPath: $0, isDirectory: true).standardizedFileURL }
+                ?? site.appendingPathComponent("public")
+            let publisher = try makePublisher(site: site, target: target, build: build, now: nil, progress: nil)
+            let name = try target ?? PublishConfig.load(siteRoot: site).target(named: nil).name
+            let journal = try StockJournal(folder: StockJournal.defaultFolder(siteRoot: site, target: name))
+            let updater = StockUpdater(.init(siteRoot: site, output: build, now: { Date() }), publisher: publisher)
+            let server = LiveServer(configuration: .init(host: host, port: port), sink: updater, journal: journal,
+                                    secrets: .environment())
+            try await server.run()
+        }
+    }
+}

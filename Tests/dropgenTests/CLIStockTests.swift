@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+
+/// `dropgen stock` as a maker runs it: build, publish to the local edge folder, change stock,
+/// and what the edge then serves; a build from git that reads the ledger afterwards.
+@Suite struct CLIStockTests {
+    static let now = "2026-12-04T18:30:00+01:00"
+
+    /// A site whose mugs opened at 18:00 with 24 of 24, published to `.edge`, reading its stock from there.
+    static func publishedSite(stockFrom: Bool = true) throws -> URL {
+        var files = CLITests.files
+        files["dropgen.yaml"] = "title: T\nbase_url: https://t.example\ntimezone: Europe/Berlin\n"
+            + (stockFrom ? "stock: { from: local }\n" : "")
+            + "publish:\n  default: local\n  targets:\n    local: { url: \"file://.edge\" }\n"
+        files["content/drops/mugs.md"] = "---\ntitle: Mugs\ncreator: mara\nprice: 10\nedition: 24\nremaining: 24\n"
+            + "opens: 2026-12-04T18:00:00+01:00\n---\nMugs.\n"
+        files["content/drops/bowls.md"] = "---\ntitle: Bowls\ncreator: mara\nprice: 20\nedition: 6\n"
+            + "opens: 2026-12-04T18:00:00+01:00\n---\nBowls.\n"
+        let root = try CLITests.site(files)
+        for arguments in [["build", "--site", root.path, "--now", now], ["publish", "--site", root.path, "--now", now]] {
+            let result = try CLITests.run(arguments)
+            #expect(result.status == 0, "\(arguments[0]): \(result.stderr)")
+        }
+        return root
+    }
+
+    static func edge(_ root: URL, _ path: String) -> String {
+        (try? String(contentsOf: root.appendingPathComponent(".edge").appendingPathComponent(path), encoding: .utf8)) ?? ""
+    }
+
+    static func liveEntry(_ root: URL, _ slug: String) throws -> [String: Any]? {
+        let live = try JSONSerialization.jsonObject(with: Data(edge(root, "live.json").utf8)) as? [String: Any]
+        return (live?["drops"] as? [String: Any])?[slug] as? [String: Any]
+    }
+
+    @Test func setThenSellOutReachesTheEdgeAndSurvivesABuildFromGit() throws {
+        let root = try Self.publishedSite()
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(Self.edge(root, "drops/mugs/index.html").contains("24 of 24 left"))
+
+        let set = try CLITests.run(["stock", "set", "mugs", "3", "--site", root.path, "--now", Self.now])
+        #expect(set.status == 0, "\(set.stderr)")
+        #expect(set.stdout.hasPrefix("mugs: 3 left\npublished "))
+        #expect(Self.edge(root, "drops/mugs/index.html").contains("3 of 24 left"))
+        #expect(try Self.liveEntry(root, "mugs")?["remaining"] as? Int == 3)
+        #expect(Self.edge(root, ".dropgen/stock.json").contains("\"mugs\""))
+
+        let out = try CLITests.run(["stock", "set", "mugs", "0", "--site", root.path, "--now", Self.now, "--json"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as! [String: Any]
+        let uploaded = report["uploaded"] as! [String]
+        #expect(uploaded.contains("drops/mugs/index.html") && uploaded.contains("live.json"))
+        #expect(!uploaded.contains("drops/bowls/index.html"))
+        let page = Self.edge(root, "drops/mugs/index.html")
+        #expect(page.contains("Sold out") && page.contains("https://schema.org/SoldOut"))
+        #expect(try Self.liveEntry(root, "mugs")?["state"] as? String == "sold_out")
+
+        // CI builds from git: the front matter still says 24, the ledger says 0.
+        try? FileManager.default.removeItem(at: root.appendingPathComponent("public"))
+        let rebuilt = try CLITests.run(["build", "--site", root.path, "--now", Self.now])
+        #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
+        let fromGit = try String(contentsOf: root.appendingPathComponent("public/drops/mugs/index.html"), encoding: .utf8)
+        #expect(fromGit.contains("Sold out") && !fromGit.contains("24 of 24 left"))
+    }
+
+    @Test func applyingAFileTwiceChangesNothingTheSecondTime() throws {
+        let root = try Self.publishedSite()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let csv = root.appendingPathComponent("sales.csv")
+        try "drop,sold,event_id\nmugs,2,order-1\nmugs,1,order-2\nbowls,7,order-3\n".write(to: csv, atomically: true, encoding: .utf8)
+        let first = try CLITests.run(["stock", "apply", csv.path, "--site", root.path, "--now", Self.now])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.hasPrefix("mugs: 22 left\nmugs: 21 left\nbowls: sold out, 1 units oversold by order-3\npublished "))
+        let again = try CLITests.run(["stock", "apply", csv.path, "--site", root.path, "--now", Self.now])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.hasPrefix("mugs: order-1 was already applied\nmugs: order-2 was already applied\nbowls: order-3 was already applied\npublished 0 objects"))
+        #expect(try Self.liveEntry(root, "mugs")?["remaining"] as? Int == 21)
+    }
+
+    @Test func unknownDropsAreRefusedBeforeAnythingIsWritten() throws {
+        let root = try Self.publishedSite()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let result = try CLITests.run(["stock", "set", "mgus", "3", "--site", root.path, "--now", Self.now])
+        #expect(result.status == 1)
+        #expect(result.stderr == "error: no public drop named 'mgus' in this site; nothing was changed\n")
+        #expect(Self.edge(root, ".dropgen/stock.json").isEmpty)
+    }
+
+    @Test func dryRunPrintsTheOutcomeAndWritesNothing() throws {
+        let root = try Self.publishedSite()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let result = try CLITests.run(["stock", "set", "mugs", "5", "--dry-run", "--site", root.path, "--now", Self.now])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "mugs: 5 left\ndry run: nothing journaled, written or published\n")
+        #expect(Self.edge(root, ".dropgen/stock.json").isEmpty)
+        #expect(Self.edge(root, "drops/mugs/index.html").contains("24 of 24 left"))
+    }
+}

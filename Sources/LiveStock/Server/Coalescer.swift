@@ -114,7 +114,7 @@ actor Coalescer {
                                 uploaded: summary.uploaded.count))
         for event in done {
             logger.line(["source": event.source, "event": event.id, "drop": event.drop, "change": event.change.logText,
-                         "outcome": summary.outcomes[event.id].map(\.logText) ?? "applied"])
+                         "outcome": summary.outcomes[event.id].map(\.logText) ?? "published, no outcome reported"])
         }
         logger.line(["publish": "ok", "events": String(done.count), "uploaded": String(summary.uploaded.count),
                      "requests": String(summary.requests), "seconds": String(format: "%.3f", summary.duration),

@@ -64,7 +64,39 @@ enum LedgerStoreBehaviour {
         try await store.write(retry)
         #expect(try await store.read().entry(for: "mug")?.remaining == 95)
         #expect(String(describing: LedgerConflict(sequence: 2, target: "T")) ==
-            "another writer changed the stock ledger at T first (version 2 exists with other contents); read it again and reapply")
+            "another writer changed the stock ledger at T first (version 2 or a later one exists); read it again and reapply")
+    }
+
+    /// A writer whose ledger is so old that its version was pruned does not create it afresh and
+    /// move the pointer back: it gets `LedgerConflict`, and its version is taken away again.
+    static func staleWriterLoses(_ target: any PublishTarget) async throws {
+        let store = LedgerStore(target: target)
+        for batches in 1...13 { try await store.write(ledger(batches: batches)) }
+        let stale = ledger(batches: 2, first: 100)
+        await #expect(throws: LedgerConflict(sequence: 2, target: target.displayName)) { try await store.write(stale) }
+        #expect(try await store.read() == ledger(batches: 13))
+        #expect(try await versions(target) == (4...13).map { LedgerStore.versionKey($0) })
+    }
+
+    /// A writer killed between its two puts left version 3 with the pointer at 2. The next writer
+    /// of version 3 gets `LedgerConflict`, having moved the pointer on; reading again gives the
+    /// orphaned version (whose events are all there), and the write after it succeeds.
+    static func pointerLeftBehindCatchesUp(_ target: any PublishTarget) async throws {
+        let store = LedgerStore(target: target)
+        try await store.write(ledger(batches: 2))
+        let orphan = ledger(batches: 3)
+        _ = try await target.put(LedgerStore.versionKey(3), body: orphan.encoded(), headers: ObjectHeaders(
+            contentType: "application/json; charset=utf-8", cacheControl: "no-cache", sha256: orphan.digest), createOnly: true)
+        var other = try await store.read()
+        #expect(other.sequence == 2)
+        _ = other.apply([StockEvent(id: "z", drop: "mug", change: .remaining(50), at: t0, source: "set")], opening: { _ in 100 })
+        await #expect(throws: LedgerConflict(sequence: 3, target: target.displayName)) { try await store.write(other) }
+        var again = try await store.read()
+        #expect(again == orphan)
+        _ = again.apply([StockEvent(id: "z", drop: "mug", change: .remaining(50), at: t0, source: "set")], opening: { _ in 100 })
+        try await store.write(again)
+        #expect(try await store.read().sequence == 4)
+        #expect(try await store.read().entry(for: "mug")?.remaining == 50)
     }
 
     /// After 13 versions only the last 10 remain; keys under the prefix that are not exactly of

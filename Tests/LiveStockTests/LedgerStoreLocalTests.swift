@@ -39,6 +39,14 @@ import Testing
         try await Self.withTarget { try await LedgerStoreBehaviour.createOnlyConflict($0) }
     }
 
+    @Test func aStaleWriterLoses() async throws {
+        try await Self.withTarget { try await LedgerStoreBehaviour.staleWriterLoses($0) }
+    }
+
+    @Test func aPointerLeftBehindCatchesUp() async throws {
+        try await Self.withTarget { try await LedgerStoreBehaviour.pointerLeftBehindCatchesUp($0) }
+    }
+
     @Test func onlyTheLastTenVersionsAreKept() async throws {
         try await Self.withTarget { try await LedgerStoreBehaviour.prunesOldVersions($0) }
     }

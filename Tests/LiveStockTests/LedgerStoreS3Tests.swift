@@ -18,6 +18,8 @@ struct LedgerStoreS3Tests {
     @Test func writeThenRead() async throws { try await LedgerStoreBehaviour.writeThenRead(Self.target()) }
     @Test func aRetryOfTheSameWriteIsFine() async throws { try await LedgerStoreBehaviour.retryIsIdempotent(Self.target()) }
     @Test func aSecondWriterOfTheSameVersionLoses() async throws { try await LedgerStoreBehaviour.createOnlyConflict(Self.target()) }
+    @Test func aStaleWriterLoses() async throws { try await LedgerStoreBehaviour.staleWriterLoses(Self.target()) }
+    @Test func aPointerLeftBehindCatchesUp() async throws { try await LedgerStoreBehaviour.pointerLeftBehindCatchesUp(Self.target()) }
     @Test func onlyTheLastTenVersionsAreKept() async throws { try await LedgerStoreBehaviour.prunesOldVersions(Self.target()) }
     @Test func invalidBytesAtTheTargetAreRefusedNamingTheKey() async throws { try await LedgerStoreBehaviour.refusesInvalidBytes(Self.target()) }
     @Test func aPublishAndItsPruneLeaveTheLedgerAlone() async throws { try await LedgerStoreBehaviour.publishLeavesLedger(Self.target()) }

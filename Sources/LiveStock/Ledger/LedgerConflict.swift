@@ -1,7 +1,7 @@
 /// Another writer created the ledger version this one meant to create: its events are not in
 /// the ledger this writer read. Read again, apply the events again, write again.
 public struct LedgerConflict: Error, CustomStringConvertible, Equatable {
-    /// The version both meant to create.
+    /// The version this writer meant to create (it exists with other contents, or a later one does).
     public var sequence: Int
     /// The target, for messages.
     public var target: String
@@ -12,7 +12,7 @@ public struct LedgerConflict: Error, CustomStringConvertible, Equatable {
     }
 
     public var description: String {
-        "another writer changed the stock ledger at \(target) first (version \(sequence) exists with other contents); "
+        "another writer changed the stock ledger at \(target) first (version \(sequence) or a later one exists); "
             + "read it again and reapply"
     }
 }

@@ -85,8 +85,13 @@
       }
     });
     drops.forEach(function (el) {
-      var r = el.getAttribute("data-remaining");
-      show(el, advance(el, el.getAttribute("data-state"), r === "" || r == null ? null : +r), r === "" || r == null ? null : +r);
+      var r = el.getAttribute("data-remaining"), units = r === "" || r == null ? null : +r;
+      show(el, advance(el, el.getAttribute("data-state"), units), units);
+      // Wake at the drop's next instant too: a card may show no countdown.
+      ["data-early", "data-opens", "data-closes"].forEach(function (name) {
+        var left = at(el, name) - t;
+        if (left > 0) next = Math.min(next, left);
+      });
     });
     setTimeout(tick, Math.max(next, 250));
   }

@@ -99,7 +99,7 @@ import Glibc
     @Test(arguments: [
         (["build", "--bogus"], """
             Error: Unknown option '--bogus'. Did you mean '--out'?
-            Usage: dropgen build [--site <DIR>] [--now <RFC3339>] [--out <DIR>] [--prune-cache] [--json]
+            Usage: dropgen build [--site <DIR>] [--now <RFC3339>] [--out <DIR>] [--prune-cache] [--json] [--stock-from <NAME>]
               See 'dropgen build --help' for more information.
 
             """),

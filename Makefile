@@ -16,9 +16,15 @@ demo: build
 	$(DROPGEN) build --site . --out public --now $(DEMO_NOW)
 	$(DROPGEN) publish --site . --target local
 	@echo
+	@echo "A sale between builds: holiday ornaments go from 12 to 9 left. The stock ledger at the edge"
+	@echo "records it, and only the objects that show that drop's stock are published again:"
+	$(DROPGEN) stock set holiday-ornaments 9 --site . --target local --now $(DEMO_NOW)
+	@echo "The edge's live file now reads: $$(cat .edge/live/holiday-ornaments.json)"
+	@echo "and its page: $$(grep -o '[0-9]* of 30 left' .edge/drops/holiday-ornaments/index.html | head -1)."
+	@echo
 	@echo "The sample market is built into public/. To look at it, run \`make preview\` and open"
-	@echo "http://127.0.0.1:8080/ (or /drops/speckled-mugs/): dropgen serve, with the edge's cache rules,"
-	@echo "rebuilding and reloading the tab when a file changes. It is also published to the local edge"
+	@echo "http://127.0.0.1:8080/ (or /drops/holiday-ornaments/, 9 left: serve reads the ledger too): dropgen serve,"
+	@echo "with the edge's cache rules, rebuilding and reloading the tab when a file changes. It is also published to the local edge"
 	@echo "folder .edge/; \`.build/debug/dropgen deploys\` lists its deploys. Build record: public/.dropgen/build.json."
 
 # The sample market in a browser, at the demo's clock: http://127.0.0.1:8080/ (PREVIEW_PORT).
@@ -60,6 +66,13 @@ bench: deps
 .PHONY: bench-publish
 bench-publish: deps
 	@bash scripts/bench-publish.sh
+
+# How fast a sale reaches the edge (issue 14's targets): `dropgen stock set` and a webhook into
+# `dropgen live` on a 10,000-drop site (BENCH_LIVE_DROPS) published to a SeaweedFS server of its
+# own, median of 5 with requests, then a burst of 100 webhooks in one second.
+.PHONY: bench-live
+bench-live: deps
+	@bash scripts/bench-live.sh
 
 # This checkout against BASE (a commit) or BASE_BIN (a dropgen): output byte for byte, then
 # cold / no-change / one-edit builds with the two binaries alternating.

@@ -5,8 +5,6 @@ import Publisher
 import SiteBuilder
 import StockLedger
 
-extension StockJournal: EventJournal {}
-
 struct Live: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Keep stock and drop states true at the edge: checkout webhooks in, pages out within a second.",

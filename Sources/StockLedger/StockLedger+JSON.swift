@@ -8,14 +8,7 @@ extension StockLedger {
     public static let format = 1
 
     /// Deterministic: keys sorted, entries by slug, lists in order; ends with "\n".
-    public func encoded() -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Every value is a string, an integer or a list of them: encoding cannot fail.
-        var data = try! encoder.encode(LedgerJSON(self))
-        data.append(UInt8(ascii: "\n"))
-        return data
-    }
+    public func encoded() -> Data { LedgerJSONWriter.encode(self) }
 
     /// sha256 hex of `encoded()`: for the build's input stamps.
     public var digest: String { SHA256.hash(data: encoded()).hex }
@@ -70,24 +63,13 @@ extension StockLedger {
     }
 }
 
-/// `.dropgen/stock.json` as JSON: the ledger's fields under their keys, each checked on the way in.
-private struct LedgerJSON: Codable {
+/// `.dropgen/stock.json` read back: the ledger's fields under their keys, each checked on the way in
+/// (`LedgerJSONWriter` writes it).
+private struct LedgerJSON: Decodable {
     var ledger: StockLedger
-
-    init(_ ledger: StockLedger) { self.ledger = ledger }
 
     enum Keys: String, CodingKey, CaseIterable {
         case format, sequence, entries, ids, recent
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: Keys.self)
-        try container.encode(StockLedger.format, forKey: .format)
-        try container.encode(ledger.sequence, forKey: .sequence)
-        var entries = container.nestedContainer(keyedBy: LedgerKeys.self, forKey: .entries)
-        for (slug, entry) in ledger.entries { try entries.encode(EntryJSON(entry), forKey: LedgerKeys(slug)) }
-        try container.encode(ledger.appliedIDs, forKey: .ids)
-        try container.encode(ledger.recent.map(RecordJSON.init), forKey: .recent)
     }
 
     init(from decoder: any Decoder) throws {
@@ -133,21 +115,12 @@ private struct LedgerJSON: Codable {
     }
 }
 
-private struct EntryJSON: Codable {
+private struct EntryJSON: Decodable {
     var entry: StockLedger.Entry
-
-    init(_ entry: StockLedger.Entry) { self.entry = entry }
 
     enum Keys: String, CodingKey, CaseIterable {
         case remaining, oversold
         case updatedAt = "updated_at"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: Keys.self)
-        try container.encode(entry.remaining, forKey: .remaining)
-        try container.encode(entry.oversold, forKey: .oversold)
-        try container.encode(StockTime.format(entry.updatedAt), forKey: .updatedAt)
     }
 
     init(from decoder: any Decoder) throws {
@@ -170,20 +143,11 @@ private struct EntryJSON: Codable {
     }
 }
 
-private struct RecordJSON: Codable {
+private struct RecordJSON: Decodable {
     var record: StockLedger.Record
-
-    init(_ record: StockLedger.Record) { self.record = record }
 
     enum Keys: String, CodingKey, CaseIterable {
         case event, remaining, short
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: Keys.self)
-        try container.encode(record.event, forKey: .event)
-        try container.encode(record.remaining, forKey: .remaining)
-        try container.encode(record.short, forKey: .short)
     }
 
     init(from decoder: any Decoder) throws {

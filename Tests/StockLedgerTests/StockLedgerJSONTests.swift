@@ -37,6 +37,22 @@ import Testing
         #expect(again.apply(StockEvent(id: "evt_2", drop: "blue-cup", change: .sold(1), at: Self.t0, source: "stripe"), opening: 10) == .duplicate)
     }
 
+    /// Ids hold any character but control characters: the hand-written JSON escapes them as
+    /// JSONEncoder does, and they read back equal.
+    @Test(arguments: [#"quote " inside"#, #"back\slash"#, "a/b", "ünïcödé ✓", "emoji 🧁", "spaces  and \u{2028}"])
+    func idsWithAnyTextRoundTrip(_ id: String) throws {
+        var ledger = StockLedger.empty
+        let event = StockEvent(id: id, drop: "mug", change: .sold(1), at: Self.t0, source: "shopify")
+        #expect(ledger.apply(event, opening: 3) == .applied(remaining: 2))
+        let decoded = try StockLedger.decode(ledger.encoded())
+        #expect(decoded == ledger)
+        #expect(decoded.appliedIDs == [id])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let foundation = String(decoding: try encoder.encode(event), as: UTF8.self)
+        #expect(String(decoding: ledger.encoded(), as: UTF8.self).contains(#""recent":[{"event":"# + foundation + ","))
+    }
+
     @Test func manyEntriesEncodeInSlugOrderWhateverTheInsertionOrder() throws {
         var forward = StockLedger.empty, backward = StockLedger.empty
         let slugs = (0..<200).map { "drop-\($0)" }

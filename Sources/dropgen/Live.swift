@@ -1,9 +1,6 @@
 import ArgumentParser
 import Foundation
 import LiveStock
-import Publisher
-import SiteBuilder
-import StockLedger
 
 struct Live: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,13 +16,7 @@ struct Live: AsyncParsableCommand {
             (.dropgen-live/<target>/). GET /healthz reports its state. Stop with SIGTERM or Ctrl-C.
             """)
 
-    @OptionGroup var siteOptions: SiteOptions
-
-    @Option(name: .long, help: "A target named under publish.targets in dropgen.yaml (default: publish.default).")
-    var target: String?
-
-    @Option(name: .long, help: ArgumentHelp("The build folder to update and publish (default: <site>/public).", valueName: "DIR"))
-    var dir: String?
+    @OptionGroup var live: LiveTargetOptions
 
     @Option(name: .long, help: "The address to listen on.")
     var host = "127.0.0.1"
@@ -40,13 +31,7 @@ struct Live: AsyncParsableCommand {
     func run() async throws {
         let terminal = Terminal(quiet: true)
         try await runReportingErrors(terminal) {
-            let site = siteOptions.root
-            let build = dir.map { URL(fileURLWithPath: $0, isDirectory: true).standardizedFileURL }
-                ?? site.appendingPathComponent("public")
-            let publisher = try makePublisher(site: site, target: target, build: build, now: nil, progress: nil)
-            let name = try target ?? PublishConfig.load(siteRoot: site).target(named: nil).name
-            let journal = try StockJournal(folder: StockJournal.defaultFolder(siteRoot: site, target: name))
-            let updater = StockUpdater(.init(siteRoot: site, output: build, now: { Date() }), publisher: publisher)
+            let (journal, updater) = try live.updater(now: nil, terminal: nil)
             let server = LiveServer(configuration: .init(host: host, port: port), sink: updater, journal: journal,
                                     secrets: .environment())
             try await server.run()

@@ -27,13 +27,7 @@ struct Stock: AsyncParsableCommand {
         subcommands: [Set.self, Apply.self])
 
     struct Options: ParsableArguments {
-        @OptionGroup var siteOptions: SiteOptions
-
-        @Option(name: .long, help: "A target named under publish.targets in dropgen.yaml (default: publish.default).")
-        var target: String?
-
-        @Option(name: .long, help: ArgumentHelp("The build folder to update and publish (default: <site>/public).", valueName: "DIR"))
-        var dir: String?
+        @OptionGroup var live: LiveTargetOptions
 
         @Flag(name: .long, help: "Print what would change and publish nothing.")
         var dryRun = false
@@ -46,16 +40,8 @@ struct Stock: AsyncParsableCommand {
         func run(_ events: (Date) throws -> [StockEvent]) async throws {
             let terminal = Terminal(quiet: json || dryRun)
             try await runReportingErrors(terminal) {
-                let site = siteOptions.root
-                let build = dir.map { URL(fileURLWithPath: $0, isDirectory: true).standardizedFileURL }
-                    ?? site.appendingPathComponent("public")
                 let fixed = clock.fixed
-                let publisher = try makePublisher(site: site, target: target, build: build, now: fixed, progress: terminal)
-                let journal = try StockJournal(folder: StockJournal.defaultFolder(siteRoot: site, target: targetName(site)))
-                let updater = StockUpdater(
-                    .init(siteRoot: site, output: build, now: { fixed ?? Date() },
-                          progress: terminal.progressHandler),
-                    publisher: publisher)
+                let (journal, updater) = try live.updater(now: fixed, terminal: terminal)
                 let events = try events(fixed ?? Date())
                 var unknown: [String] = []
                 for event in events where !(await updater.knows(drop: event.drop)) { unknown.append(event.drop) }
@@ -78,12 +64,6 @@ struct Stock: AsyncParsableCommand {
                 json ? try printJSON(report) : print(report.text)
                 if report.events.contains(where: { $0.outcome == "rejected" }) { throw ExitCode(1) }
             }
-        }
-
-        /// The target's name, which names its journal: `--target`, else `publish.default`.
-        func targetName(_ site: URL) throws -> String {
-            if let target { return target }
-            return try PublishConfig.load(siteRoot: site).target(named: nil).name
         }
     }
 
@@ -129,6 +109,32 @@ struct Stock: AsyncParsableCommand {
                 return try StockFile.parse(data, path: path, at: now)
             }
         }
+    }
+}
+
+/// Options shared by `stock` and `live`: the site, the target whose ledger and edge they keep,
+/// and the build folder they update in place.
+struct LiveTargetOptions: ParsableArguments {
+    @OptionGroup var siteOptions: SiteOptions
+
+    @Option(name: .long, help: "A target named under publish.targets in dropgen.yaml (default: publish.default).")
+    var target: String?
+
+    @Option(name: .long, help: ArgumentHelp("The build folder to update and publish (default: <site>/public).", valueName: "DIR"))
+    var dir: String?
+
+    /// The target's journal (`.dropgen-live/<target>/`) and the updater that applies its events,
+    /// stamping at `now` (nil: the wall clock).
+    func updater(now fixed: Date?, terminal: Terminal?) throws -> (StockJournal, StockUpdater) {
+        let site = siteOptions.root
+        let build = dir.map { URL(fileURLWithPath: $0, isDirectory: true).standardizedFileURL }
+            ?? site.appendingPathComponent("public")
+        let publisher = try makePublisher(site: site, target: target, build: build, now: fixed, progress: terminal)
+        let name = try target ?? PublishConfig.load(siteRoot: site).target(named: nil).name
+        let journal = try StockJournal(folder: StockJournal.defaultFolder(siteRoot: site, target: name))
+        let updater = StockUpdater(.init(siteRoot: site, output: build, now: { fixed ?? Date() },
+                                         progress: terminal?.progressHandler), publisher: publisher)
+        return (journal, updater)
     }
 }
 

@@ -52,6 +52,10 @@ import Glibc
               deploys                 List the deploys on a target and which one is live.
               rollback                Make an earlier deploy live again (default: the
                                       previous one), without a rebuild.
+              stock                   Change stock between builds: the ledger at the
+                                      target, then only the pages that show it.
+              live                    Keep stock and drop states true at the edge: checkout
+                                      webhooks in, pages out within a second.
 
               See 'dropgen help <subcommand>' for detailed help.
 

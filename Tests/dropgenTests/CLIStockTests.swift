@@ -96,3 +96,44 @@ import Testing
         #expect(Self.edge(root, "drops/mugs/index.html").contains("24 of 24 left"))
     }
 }
+
+extension CLIStockTests {
+    @Test func stockSetExplainsItself() throws {
+        let help = try CLITests.run(["stock", "set", "--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout == """
+            OVERVIEW: Set a drop's units left (a reset: later sales count down from it).
+
+            USAGE: dropgen stock set <slug> <remaining> [--site <DIR>] [--target <target>] [--dir <DIR>] [--dry-run] [--json] [--now <RFC3339>]
+
+            ARGUMENTS:
+              <slug>                  The drop's slug.
+              <remaining>             Units left, 0 or more (0: sold out).
+
+            OPTIONS:
+              --site <DIR>            The site folder (holding dropgen.yaml). (default: .)
+              --target <target>       A target named under publish.targets in dropgen.yaml
+                                      (default: publish.default).
+              --dir <DIR>             The build folder to update and publish (default:
+                                      <site>/public).
+              --dry-run               Print what would change and publish nothing.
+              --json                  Print a machine-readable JSON report on stdout.
+              --now <RFC3339>         Stamp the change, compute drop states and stamp the
+                                      deploy at this instant, RFC 3339 (default: now).
+              -h, --help              Show help information.
+
+
+            """)
+    }
+
+    @Test(arguments: [
+        (["stock", "set", "mugs", "1000001"], "Error: remaining must be from 0 to 1000000"),
+        (["stock", "set", "mugs"], "Error: Missing expected argument '<remaining>'"),
+        (["live", "--port", "70000"], "Error: --port must be from 0 to 65535"),
+    ])
+    func usageMistakesExitTwo(arguments: [String], message: String) throws {
+        let result = try CLITests.run(arguments)
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix(message + "\n"), "\(result.stderr)")
+    }
+}

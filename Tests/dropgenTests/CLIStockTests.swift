@@ -137,3 +137,40 @@ extension CLIStockTests {
         #expect(result.stderr.hasPrefix(message + "\n"), "\(result.stderr)")
     }
 }
+
+extension CLIStockTests {
+    /// The same loop against the S3 server `make test` starts: the ledger written to the bucket
+    /// and read back by a build from git.
+    @Test func stockSetReachesAnS3BucketAndABuildReadsItBack() throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let endpoint = environment["DROPGEN_TEST_S3_ENDPOINT"], let access = environment["DROPGEN_TEST_S3_ACCESS_KEY"],
+              let secret = environment["DROPGEN_TEST_S3_SECRET_KEY"] else {
+            if !(environment["CI"] ?? "").isEmpty { Issue.record("CI is set but DROPGEN_TEST_S3_* are not") }
+            return
+        }
+        let bucket = environment["DROPGEN_TEST_S3_BUCKET"] ?? "site"
+        var files = CLITests.files
+        files["dropgen.yaml"] = "title: T\nbase_url: https://t.example\ntimezone: Europe/Berlin\nstock: { from: bucket }\n"
+            + "publish:\n  default: bucket\n  targets:\n    bucket: { url: \"s3://\(bucket)/cli-stock-\(UUID().uuidString.prefix(8).lowercased())\", "
+            + "endpoint: \"\(endpoint)\", region: us-east-1, path_style: true }\n"
+        files["content/drops/mugs.md"] = "---\ntitle: Mugs\ncreator: mara\nprice: 10\nedition: 24\nremaining: 24\n"
+            + "opens: 2026-12-04T18:00:00+01:00\n---\nMugs.\n"
+        let root = try CLITests.site(files)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let keys = ["AWS_ACCESS_KEY_ID": access, "AWS_SECRET_ACCESS_KEY": secret]
+        for arguments in [["build"], ["publish"], ["stock", "set", "mugs", "5", "--json"]] {
+            let result = try CLILimitsTests.run(arguments + ["--site", root.path, "--now", Self.now], environment: keys)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            if arguments[0] == "stock" {
+                let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+                let uploaded = report["uploaded"] as! [String]
+                #expect(uploaded.contains("drops/mugs/index.html") && uploaded.contains("live/mugs.json"))
+            }
+        }
+        let fresh = root.appendingPathComponent("fresh")
+        let rebuilt = try CLILimitsTests.run(["build", "--site", root.path, "--out", fresh.path, "--now", Self.now], environment: keys)
+        #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
+        let page = try String(contentsOf: fresh.appendingPathComponent("drops/mugs/index.html"), encoding: .utf8)
+        #expect(page.contains("5 of 24 left"))
+    }
+}

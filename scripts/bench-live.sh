@@ -138,7 +138,7 @@ with open(out, "a") as f:
         before = (health().get("last_publish") or {}).get("at")
         urllib.request.urlopen(proxy + "/__control?reset=1").read()
         start = time.time()
-        assert post(f"bench-hook-{time.time_ns()}", 1) == 200
+        assert post(f"bench-hook-{time.time_ns()}", 1) == 202
         h = wait_settled(before)
         f.write("%.3f %d %d\n" % (time.time() - start, count(), h["last_publish"]["uploaded"]))
         time.sleep(0.3)

@@ -165,7 +165,10 @@ import Testing
     /// Which drops have live files, and their bytes, across the states.
     @Test func liveFilesListDropsThatCanStillChange() async throws {
         let fixture = try Fixture.site([
-            "content/drops/soon.md": Fixture.drop(title: "Soon").replacingOccurrences(of: "2026-12-04T18:00", with: "2026-12-24T18:00")
+            "content/drops/soon.md": Fixture.drop(title: "Soon").replacingOccurrences(of: "2026-12-04T18:00", with: "2026-12-10T18:00")
+                .replacingOccurrences(of: "2026-12-06T18:00", with: "2026-12-26T18:00"),
+            // More than a week out: its own page has its live file, listings do not poll it.
+            "content/drops/later.md": Fixture.drop(title: "Later").replacingOccurrences(of: "2026-12-04T18:00", with: "2026-12-24T18:00")
                 .replacingOccurrences(of: "2026-12-06T18:00", with: "2026-12-26T18:00"),
             "content/drops/ended.md": Fixture.drop(title: "Ended").replacingOccurrences(of: "2026-12-06T18:00", with: "2026-12-05T10:00"),
             "content/drops/gone.md": Fixture.drop(title: "Gone").replacingOccurrences(of: "remaining: 7", with: "remaining: 0"),
@@ -177,6 +180,7 @@ import Testing
             #""mugs":{"remaining":7,"state":"live","updated":null},"open":{"remaining":null,"state":"live","updated":null},"# +
             #""soon":{"remaining":12,"state":"scheduled","updated":"2026-12-05T11:58:07Z"}}}"# + "\n")
         #expect(try fixture.read("public/live/open.json") == #"{"remaining":null,"state":"live","updated":null}"# + "\n")
+        #expect(try fixture.read("public/live/later.json") == #"{"remaining":7,"state":"scheduled","updated":null}"# + "\n")
         #expect(!FileManager.default.fileExists(atPath: fixture.root.appendingPathComponent("public/live/ended.json").path))
         let manifest = try fixture.read("public/.dropgen/manifest.json")
         #expect(manifest.contains("\"cache_class\" : \"live\""))

@@ -88,8 +88,7 @@ public actor StockUpdater: StockSink {
         // pages built from an older ledger would show units that are already sold.
         var current = try await store.read()
         if !batch.isEmpty {
-            // Another writer (a second `dropgen stock`, a restarted server) may have moved the
-            // ledger on: read it again and re-apply, a few times.
+            // A writer that got there first: read again and re-apply, a few times.
             for attempt in 1...4 {
                 var next = current
                 let results = next.apply(batch, opening: openingStock)

@@ -76,7 +76,7 @@ struct RenderPass: Sendable {
         let aliasPaths = Set(site.drops.flatMap(\.aliases))
         let sitemapPaths = pagePaths.filter { $0 != "/404.html" && !aliasPaths.contains($0) }
         let clock = TemplateValue.string(RFC3339.format(site.now)), globals = TemplateValue.string(contexts.globals)
-        let liveDrops = contexts.liveDrops
+        let listed = contexts.liveListedDrops
         return [
             Extra(path: "catalog.json", input: ["catalog", globals, clock, contexts.listedInputs(contexts.visible.indices)]) {
                 contexts.catalog(contexts.visible.map(entry))
@@ -86,7 +86,7 @@ struct RenderPass: Sendable {
             Extra(path: "feed.xml") { contexts.atomFeed() },
             Extra(path: "robots.txt") { contexts.robots },
             Extra(path: Contexts.redirectsFile) { contexts.redirects(siteRules: ownRedirects) },
-            Extra(path: Contexts.liveListPath, input: ["live", contexts.liveInput(liveDrops)]) { contexts.liveFile(liveDrops) },
+            Extra(path: Contexts.liveListPath, input: ["live", contexts.liveInput(listed)]) { contexts.liveFile(listed) },
         ]
     }
 

@@ -25,6 +25,19 @@ extension Contexts {
         }
     }
 
+    /// How far ahead `live.json` lists drops opening soon. Listings poll it, so it must stay
+    /// small on a site with thousands of future drops; a card further out flips at its opening
+    /// time by itself (its `data-opens`), and its own page still has its live file.
+    static let listedOpeningWithin: TimeInterval = 7 * 86_400
+
+    /// The drops `live.json` lists: the live ones, and those opening within a week.
+    var liveListedDrops: [Drop] {
+        let horizon = site.now.addingTimeInterval(Self.listedOpeningWithin)
+        return liveDrops.filter { drop in
+            drop.state != .scheduled || (drop.earlyAccess?.opens ?? drop.opens).map { $0 <= horizon } ?? false
+        }
+    }
+
     /// One drop's entry: what its live file holds, and its value in `live.json`.
     func liveEntry(_ drop: Drop) -> JSONValue {
         [

@@ -21,6 +21,8 @@ struct Live: AsyncParsableCommand {
     @Option(name: .long, help: "The address to listen on.")
     var host = "127.0.0.1"
 
+    @OptionGroup var clock: ClockOptions<PreviewClock>
+
     @Option(name: .long, help: "The port to listen on (0: any free port; the log's `listening=` line names it).")
     var port = 8090
 
@@ -31,7 +33,8 @@ struct Live: AsyncParsableCommand {
     func run() async throws {
         let terminal = Terminal(quiet: true)
         try await runReportingErrors(terminal) {
-            let (journal, updater) = try live.updater(now: nil, terminal: nil)
+            // A fixed --now (tests, benchmarks) also stops the transitions: none ever comes.
+            let (journal, updater) = try live.updater(now: clock.fixed, terminal: nil)
             let server = LiveServer(configuration: .init(host: host, port: port), sink: updater, journal: journal,
                                     secrets: .environment())
             try await server.run()

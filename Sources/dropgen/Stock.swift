@@ -49,9 +49,11 @@ struct Stock: AsyncParsableCommand {
                     throw StockCommandError.unknownDrops(Array(Swift.Set(unknown)).sorted())
                 }
                 if dryRun {
-                    let (outcomes, _) = try await updater.preview(events)
-                    let report = StockReport(outcomes: outcomes, summary: nil)
-                    json ? try printJSON(report) : print(report.text + "\ndry run: nothing journaled, written or published")
+                    let (outcomes, plan) = try await updater.preview(events)
+                    var report = StockReport(outcomes: outcomes, summary: nil)
+                    report.wouldUpload = plan.uploads.map(\.key)
+                    json ? try printJSON(report)
+                        : print(report.text + "\n" + PlanPrinter.text(plan) + "\ndry run: nothing journaled, written or published")
                     return
                 }
                 // Journaled first, with what an earlier run left unapplied; forgotten once published.
@@ -165,6 +167,8 @@ struct StockReport: Encodable {
 
     var events: [Event]
     var uploaded: [String]?
+    /// `--dry-run`: what the publish would upload.
+    var wouldUpload: [String]?
     var requests: Int?
     var seconds: Double?
 
@@ -184,6 +188,11 @@ struct StockReport: Encodable {
         uploaded = summary?.uploaded
         requests = summary?.requests
         seconds = summary.map { ($0.duration * 1000).rounded() / 1000 }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case events, uploaded, requests, seconds
+        case wouldUpload = "would_upload"
     }
 
     var text: String {

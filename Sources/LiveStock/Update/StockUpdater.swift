@@ -71,12 +71,19 @@ public actor StockUpdater: StockSink {
     // MARK: The update
 
     /// What `dropgen stock --dry-run` prints: each event's outcome against the target's ledger,
-    /// and the ledger it would write. Nothing is written anywhere.
-    public func preview(_ events: [StockEvent]) async throws -> (outcomes: [(StockEvent, StockLedger.Outcome)], ledger: StockLedger) {
+    /// and the publish plan of a build with the ledger it would write. That build goes to a
+    /// scratch folder, removed afterwards: the build folder, the ledger and the target are left
+    /// as they are.
+    public func preview(_ events: [StockEvent]) async throws -> (outcomes: [(StockEvent, StockLedger.Outcome)], plan: DeployPlan) {
         try await loadSite()
         var ledger = try await store.read()
         let outcomes = ledger.apply(events, opening: openingStock)
-        return (Array(zip(events, outcomes)), ledger)
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("dropgen-stock-plan-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        var options = SiteBuild.Options(siteRoot: configuration.siteRoot, output: scratch, now: configuration.now())
+        options.stock = ledger
+        _ = try await SiteBuild.run(options)
+        return (Array(zip(events, outcomes)), try await publisher.plan(buildDirectory: scratch))
     }
 
     func update(with batch: [StockEvent]) async throws -> StockUpdateSummary {

@@ -1,0 +1,1 @@
+../../../Sources/LiveStock/Webhooks/WebhookRoute.swift

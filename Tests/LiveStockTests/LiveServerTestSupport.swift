@@ -66,10 +66,11 @@ struct Timeout: Error, CustomStringConvertible {
     var description: String { "gave up waiting for \(what)" }
 }
 
-/// Waits until `condition` holds, looking every 10 ms, for at most 20 s: for what has no
-/// notification (a checkpoint, a log line). Not a timing assertion: it only bounds the test.
+/// Waits until `condition` holds, looking every 10 ms, for at most 60 s: for what has no
+/// notification (a checkpoint, a log line). Not a timing assertion: it only bounds the test
+/// (generously: the whole suite runs in parallel on two cores).
 func eventually(_ what: String, _ condition: @Sendable () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(20)
+    let deadline = ContinuousClock.now + .seconds(60)
     while try await !condition() {
         guard ContinuousClock.now < deadline else { throw Timeout(what: what) }
         try await Task.sleep(for: .milliseconds(10))
@@ -203,7 +204,11 @@ final class RunningServer: Sendable {
     let server: LiveServer
     let task: Task<Void, any Error>
     let port: Int
-    let client = HTTPClient(eventLoopGroupProvider: .singleton)
+    /// A connection for each of a burst's requests, and time to get one while the whole suite
+    /// shares two cores.
+    let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: HTTPClient.Configuration(
+        timeout: .init(connect: .seconds(60), read: .seconds(60)),
+        connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 128)))
 
     init(server: LiveServer, task: Task<Void, any Error>, port: Int) {
         self.server = server
@@ -241,7 +246,7 @@ final class RunningServer: Sendable {
                 ? .stream(Self.chunks(body), length: .unknown)
                 : .bytes(ByteBuffer(bytes: body))
         }
-        let response = try await client.execute(request, timeout: .seconds(20))
+        let response = try await client.execute(request, timeout: .seconds(60))
         var fields: [String: String] = [:]
         for header in response.headers { fields[header.name.lowercased()] = header.value }
         let bytes = try await response.body.collect(upTo: 1 << 20)

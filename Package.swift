@@ -44,7 +44,10 @@ let package = Package(
             resources: [.copy("Theme"), .copy("Scaffold/Files")]),
         .target(
             name: "SiteManifest",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            plugins: ["DropgenRevision"]),
+        // Writes the git revision that `DropgenVersion` reports before every build.
+        .plugin(name: "DropgenRevision", capability: .buildTool()),
         // What reads what a person wrote: diagnostics, front matter, YAML fields.
         .target(
             name: "SiteSource",

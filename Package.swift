@@ -40,14 +40,18 @@ let package = Package(
                 "CCmarkGFM", "CZlib", "MediaPipeline", "SiteManifest", "SiteSource", "StockLedger", "TemplateKit",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            // The default theme, and the files `init` and `new drop` write.
-            resources: [.copy("Theme"), .copy("Scaffold/Files")]),
+            // The default theme, and the files `init` and `new drop` write: built into the code by
+            // the EmbedFiles plugin (no resource bundle, so the executable runs from anywhere).
+            exclude: ["Theme", "Scaffold/Files"],
+            plugins: ["EmbedFiles"]),
         .target(
             name: "SiteManifest",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             plugins: ["DropgenRevision"]),
         // Writes the git revision that `DropgenVersion` reports before every build.
         .plugin(name: "DropgenRevision", capability: .buildTool()),
+        // Writes SiteBuilder's Theme/ and Scaffold/Files/ into its code before every build.
+        .plugin(name: "EmbedFiles", capability: .buildTool()),
         // What reads what a person wrote: diagnostics, front matter, YAML fields.
         .target(
             name: "SiteSource",

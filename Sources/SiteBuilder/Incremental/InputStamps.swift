@@ -7,7 +7,7 @@ import Glibc
 #endif
 
 /// Every file a build can read (the site's `dropgen.yaml`, `content/`, `data/`, `templates/`,
-/// `static/`, the built-in theme and the dropgen executable itself) with its size, modification
+/// `static/`, and the dropgen executable itself, which holds the built-in theme) with its size, modification
 /// time and sha256, plus the build clock and the stock ledger's digest. Kept beside the output
 /// as `.dropgen/inputs`.
 ///
@@ -27,7 +27,7 @@ struct InputStamps: Sendable, Equatable {
     var now: String
     /// The digest of the stock ledger the build applied (`SiteBuild.Options.stock`); nil for none.
     var stock: String?
-    /// By path: site-relative, or absolute for the theme and executable.
+    /// By path: site-relative, or absolute for the executable.
     var files: [String: Stamp]
     /// The output the build wrote, path → size: checked (by `stat`) before a build is skipped.
     var outputs: [String: Int] = [:]
@@ -39,7 +39,6 @@ struct InputStamps: Sendable, Equatable {
         for input in SiteBuild.inputs {
             FileStamps.collect(siteRoot.path + "/" + input, named: input, skippingHidden: false, into: &found)
         }
-        if let theme = Theme.folder { FileStamps.collect(theme.path, named: theme.path, skippingHidden: false, into: &found) }
         if let executable { FileStamps.collect(executable, named: executable, skippingHidden: false, into: &found) }
         return found
     }

@@ -1,43 +1,36 @@
 import Foundation
 
-/// The files `dropgen init` and `dropgen new drop` write, shipped as resources in
+/// The files `dropgen init` and `dropgen new drop` write, built into the executable from
 /// `Scaffold/Files/` (`init/` is the new site, `new-drop.md` the new drop) so that they read and
 /// diff as the files a creator gets. `@name@` marks a value filled in when they are written.
 enum ScaffoldFiles {
-    /// The bundle lacks a file dropgen ships: a broken installation, not the user's mistake.
+    /// The executable lacks a file dropgen ships: a broken build, not the user's mistake.
     struct Missing: Error, CustomStringConvertible {
         var path: String
-        var description: String { "dropgen's scaffold file \(path) is missing from its resources" }
+        var description: String { "dropgen's scaffold file \(path) is missing from the executable" }
     }
 
-    static var folder: URL? { Bundle.module.url(forResource: "Files", withExtension: nil) }
+    /// `Scaffold/Files/`, built into the executable (see `EmbeddedFiles`).
+    static let files = EmbeddedFiles.folder("Scaffold/Files")
 
     /// Names stored without their leading dot: a `.gitignore` in the source tree would apply to it.
     static let storedNames = [".gitignore": "gitignore"]
 
     /// The new site: each path as written (relative to the site) → its text, filled with `values`.
     static func site(_ values: [String: String]) throws -> [String: String] {
-        guard let base = folder?.appendingPathComponent("init") else { throw Missing(path: "init/") }
-        let manager = FileManager.default
-        var isDirectory: ObjCBool = false
-        guard manager.fileExists(atPath: base.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw Missing(path: "init/")
-        }
         let written = Dictionary(uniqueKeysWithValues: storedNames.map { ($1, $0) })
-        var files: [String: String] = [:]
-        for stored in try manager.subpathsOfDirectory(atPath: base.path) {
-            guard manager.fileExists(atPath: base.appendingPathComponent(stored).path, isDirectory: &isDirectory),
-                  !isDirectory.boolValue else { continue }
-            files[written[stored] ?? stored] = try text("init/" + stored, values)
+        var site: [String: String] = [:]
+        for path in files.keys where path.hasPrefix("init/") {
+            let stored = String(path.dropFirst("init/".count))
+            site[written[stored] ?? stored] = try text(path, values)
         }
-        return files
+        guard !site.isEmpty else { throw Missing(path: "init/") }
+        return site
     }
 
     /// One file's text, filled with `values`.
     static func text(_ path: String, _ values: [String: String]) throws -> String {
-        guard let url = folder?.appendingPathComponent(path), let data = FileManager.default.contents(atPath: url.path) else {
-            throw Missing(path: path)
-        }
+        guard let data = files[path] else { throw Missing(path: path) }
         return fill(String(decoding: data, as: UTF8.self), values)
     }
 

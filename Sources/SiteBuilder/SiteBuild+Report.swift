@@ -1,4 +1,5 @@
 import Foundation
+import SiteManifest
 
 extension SiteBuild {
     /// `.dropgen/build.json`: what the build saw, byte-identical for the same input and clock.
@@ -11,9 +12,11 @@ extension SiteBuild {
         public var drops: [String: Int]
         /// The earliest future instant at which some page would read differently: when to build next.
         public var nextTransition: String?
+        /// Which dropgen built it (`DropgenVersion.description`), so a CI log says which made a site.
+        public var dropgen = DropgenVersion.description
 
         enum CodingKeys: String, CodingKey {
-            case now, pages, drops
+            case now, pages, drops, dropgen
             case nextTransition = "next_transition"
         }
 

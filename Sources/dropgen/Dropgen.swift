@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SiteManifest
 
 @main
 struct Dropgen: AsyncParsableCommand {
@@ -20,6 +21,7 @@ struct Dropgen: AsyncParsableCommand {
               2  a usage error: an unknown command or option, a bad --now, no such --site
               3  an error dropgen does not interpret (a port in use, a full disk) or a bug
             """,
+        version: "dropgen \(DropgenVersion.description)",
         subcommands: [Init.self, New.self, Build.self, Check.self, Serve.self, NextRebuild.self, Publish.self, Deploys.self,
                       Rollback.self, Stock.self, Live.self])
 

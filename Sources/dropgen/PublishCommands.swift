@@ -40,10 +40,6 @@ func makePublisher(site: URL, target: String?, build: URL, now fixed: Date?, pro
 
 extension PublishError: UserError {}
 
-func writeStandardOutput(_ data: Data) {
-    FileHandle.standardOutput.write(data)
-}
-
 struct Publish: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Publish the built site to a target: changed files only, assets before pages, verified.")
@@ -74,7 +70,7 @@ struct Publish: AsyncParsableCommand {
                 try await $0.publish(buildDirectory: build, dryRun: dryRun, allowManyDeletes: yes)
             }
             if options.json {
-                writeStandardOutput(try report.json())
+                try printJSON(report)
             } else {
                 print(report.summary)
             }
@@ -95,7 +91,7 @@ struct Deploys: AsyncParsableCommand {
         try await runReportingErrors(Terminal(quiet: true)) {
             let deploys = try await options.publisher().withinDeadline("deploys") { try await $0.deploys() }
             if options.json {
-                try printJSON(deploys)
+                try printJSON(["deploys": deploys])
                 return
             }
             if deploys.isEmpty {
@@ -125,7 +121,7 @@ struct Rollback: AsyncParsableCommand {
             let to = to
             let report = try await options.publisher(progress: terminal).withinDeadline("rollback") { try await $0.rollback(to: to) }
             if options.json {
-                writeStandardOutput(try report.json())
+                try printJSON(report)
             } else {
                 print("rolled back \(report.target) from \(report.fromID) to \(report.toID): \(report.copied.count) files restored in \(String(format: "%.1f", report.duration)) s")
             }

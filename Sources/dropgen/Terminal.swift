@@ -137,10 +137,24 @@ func printError(_ text: String) {
     FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
 }
 
+/// Every `--json` report: `value` (a JSON object) with the top-level `"dropgen"` key, which says
+/// which dropgen made it.
 func printJSON<T: Encodable>(_ value: T) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    print(String(decoding: try encoder.encode(Versioned(value: value)), as: UTF8.self))
+}
+
+/// A report and `DropgenVersion.description` in one object: both encode into the same container.
+private struct Versioned<Report: Encodable>: Encodable {
+    var value: Report
+    enum Key: String, CodingKey { case dropgen }
+
+    func encode(to encoder: Encoder) throws {
+        try value.encode(to: encoder)
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(DropgenVersion.description, forKey: .dropgen)
+    }
 }
 
 func formatBytes(_ bytes: Int) -> String {

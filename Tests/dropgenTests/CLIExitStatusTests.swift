@@ -33,6 +33,7 @@ import Glibc
             USAGE: dropgen <subcommand>
 
             OPTIONS:
+              --version               Show the version.
               -h, --help              Show help information.
 
             SUBCOMMANDS:
@@ -194,6 +195,7 @@ extension CLIExitStatusTests {
               --now <RFC3339>         The time to stamp the deploy with, RFC 3339 (default:
                                       now).
               --to <to>               The deploy id to make live (see `dropgen deploys`).
+              --version               Show the version.
               -h, --help              Show help information.
 
 
@@ -230,7 +232,9 @@ extension CLIExitStatusTests {
         #expect(first != second)
 
         let listed = try CLITests.run(["deploys", "--site", root.path, "--json"])
-        let deploys = try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as! [[String: Any]]
+        let listing = try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as! [String: Any]
+        #expect((listing["dropgen"] as? String)?.wholeMatch(of: /[0-9]+\.[0-9]+\.[0-9]+ \(([0-9a-f]{7,}|unknown)\)/) != nil, "\(listed.stdout)")
+        let deploys = listing["deploys"] as! [[String: Any]]
         let ids = deploys.compactMap { $0["id"] as? String }
         #expect(ids.count == 2 && deploys.last?["live"] as? Bool == true, "\(listed.stdout)")
 

@@ -124,6 +124,7 @@ extension CLIStockTests {
               --json                  Print a machine-readable JSON report on stdout.
               --now <RFC3339>         Stamp the change, compute drop states and stamp the
                                       deploy at this instant, RFC 3339 (default: now).
+              --version               Show the version.
               -h, --help              Show help information.
 
 

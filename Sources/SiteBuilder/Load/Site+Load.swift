@@ -90,6 +90,16 @@ extension Site {
         try log.throwIfAny()
 
         // Media is planned only for a site that is otherwise valid: probing costs a process each.
+        // It needs ffprobe and ffmpeg, looked for only when the site has media (one error, at
+        // its first reference).
+        if planMedia, case let missing = MediaTools.missing(), !missing.isEmpty {
+            let sources = loaded.flatMap { [$0.hero?.source].compactMap { $0 } + $0.images.map(\.request.source) }
+                + avatarRequests.map(\.1.source)
+            if let first = sources.first {
+                throw BuildFailed([Diagnostic(file: first.file, line: first.line, column: first.column, key: first.key,
+                                              message: MediaTools.missingMessage(missing, mediaCount: sources.count))])
+            }
+        }
         var jobs: [MediaJob] = []
         let planned = !planMedia ? [] : await concurrentMap(chunked(loaded, into: ProcessInfo.processInfo.activeProcessorCount * 8)) { chunk in
             chunk.map { MediaPlanning.plan($0, media: media) }

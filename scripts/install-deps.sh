@@ -13,6 +13,19 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends pkg-config "${missing[@]}" >/dev/null
 fi
+# `make deb` (and the package test) read the binary's library dependencies with dpkg-shlibdeps.
+if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--deb" ]; then
+  if ! command -v dpkg-shlibdeps >/dev/null 2>&1; then
+    echo "dropgen: installing dpkg-dev (dpkg-shlibdeps, for make deb)" >&2
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends dpkg-dev >/dev/null
+  fi
+fi
+# The tests check the CI workflow `dropgen init` writes against GitHub's workflow schema.
+if [ "${1:-}" = "--test" ] && ! command -v check-jsonschema >/dev/null 2>&1; then
+  echo "dropgen: installing the Python check-jsonschema package (tests only)" >&2
+  python3 -m pip install -q check-jsonschema
+fi
 # The tests read generated calendars back with a standard iCalendar parser.
 if [ "${1:-}" = "--test" ] && ! python3 -c "import icalendar" 2>/dev/null; then
   echo "dropgen: installing the Python icalendar package (tests only)" >&2

@@ -27,6 +27,8 @@ let package = Package(
                        providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
         .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // HEIC, HEIF and AVIF stills, decoded in-process.
+        .systemLibrary(name: "CHeif", pkgConfig: "libheif", providers: [.apt(["libheif-dev"])]),
         .executableTarget(
             name: "dropgen",
             dependencies: [
@@ -61,7 +63,7 @@ let package = Package(
         .target(
             name: "MediaPipeline",
             dependencies: [
-                "CWebP", "SiteManifest",
+                "CHeif", "CWebP", "SiteManifest",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(
@@ -103,7 +105,7 @@ let package = Package(
             dependencies: ["TemplateKit", .product(name: "Mustache", package: "swift-mustache")],
             // The mustache spec's JSON files, read by path (#filePath), not bundled.
             exclude: ["MustacheSpec"]),
-        .testTarget(name: "MediaPipelineTests", dependencies: ["MediaPipeline", "CWebP"]),
+        .testTarget(name: "MediaPipelineTests", dependencies: ["MediaPipeline", "CHeif", "CWebP"]),
         .testTarget(name: "SiteManifestTests", dependencies: ["SiteManifest"]),
         .testTarget(
             name: "PublisherTests",

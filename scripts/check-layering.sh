@@ -12,12 +12,12 @@
 set -euo pipefail
 
 # The layering: what each module may import, "ours | third-party". Nothing else.
-OURS="SiteManifest SiteSource TemplateKit MediaPipeline Publisher StockLedger SiteBuilder LiveStock PreviewServer CCmarkGFM CWebP CZlib"
+OURS="SiteManifest SiteSource TemplateKit MediaPipeline Publisher StockLedger SiteBuilder LiveStock PreviewServer CCmarkGFM CHeif CWebP CZlib"
 declare -A ALLOWED=(
     [SiteManifest]="                                                           | Crypto"
     [SiteSource]="SiteManifest                                                 | Yams"
     [TemplateKit]="                                                            |"
-    [MediaPipeline]="SiteManifest CWebP                                        | Crypto"
+    [MediaPipeline]="SiteManifest CHeif CWebP                                  | Crypto"
     [Publisher]="SiteManifest SiteSource                                       | Crypto AsyncHTTPClient NIOCore NIOHTTP1 NIOPosix FoundationXML"
     [StockLedger]="SiteManifest SiteSource                                     | Crypto"
     [SiteBuilder]="SiteManifest SiteSource TemplateKit MediaPipeline StockLedger CCmarkGFM CZlib | Crypto"
@@ -32,7 +32,7 @@ if [[ $# -gt 0 ]]; then root=${1%/}; else cd "$(dirname "$0")/.." && root=Source
 [[ -d $root ]] || { echo "check-layering: no such folder: $root" >&2; exit 2; }
 
 # C modules: a module map and a header, no Swift to read.
-C_MODULES="CCmarkGFM CWebP CZlib"
+C_MODULES="CCmarkGFM CHeif CWebP CZlib"
 
 failures=0
 shopt -s nullglob

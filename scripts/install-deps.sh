@@ -4,6 +4,9 @@ set -euo pipefail
 missing=()
 pkg-config --exists libcmark-gfm 2>/dev/null || missing+=(libcmark-gfm-dev libcmark-gfm-extensions-dev)
 pkg-config --exists libwebp 2>/dev/null || missing+=(libwebp-dev)
+pkg-config --exists libheif 2>/dev/null || missing+=(libheif-dev)
+# heif-enc: the media tests make their HEIC inputs with it.
+command -v heif-enc >/dev/null 2>&1 || missing+=(libheif-examples)
 pkg-config --exists zlib 2>/dev/null || missing+=(zlib1g-dev)
 command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)

@@ -45,13 +45,13 @@ enum ContentHash {
     }
 }
 
-/// Names the encoders that produce the bytes. A new ffmpeg or libwebp (or a change to how
+/// Names the encoders that produce the bytes. A new ffmpeg, libwebp or libheif (or a change to how
 /// dropgen drives them, `pipeline`) gives new hashes, hence new names and cache keys.
 enum EncoderVersion {
-    static let pipeline = "dropgen-media/1"
+    static let pipeline = "dropgen-media/2"
 
     static let current: String = {
-        "\(pipeline); \(ffmpeg); libwebp \(WebPCodec.encoderVersion)"
+        "\(pipeline); \(ffmpeg); libwebp \(WebPCodec.encoderVersion); libheif \(HEIFDecoder.version)"
     }()
 
     /// First line of `ffmpeg -version` without the copyright, e.g. `ffmpeg version 5.1.9-0+deb12u1`.

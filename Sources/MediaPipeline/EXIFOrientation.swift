@@ -43,7 +43,7 @@ struct EXIFOrientation: Sendable, Equatable {
             let end = min(index + 2 + length, bytes.count)
             if marker == 0xE1, end - start > 6,
                bytes[start..<start + 6].elementsEqual([0x45, 0x78, 0x69, 0x66, 0, 0]) {  // "Exif\0\0"
-                if let value = orientation(tiff: Array(bytes[start + 6..<end])) {
+                if let value = read(tiff: Array(bytes[start + 6..<end])) {
                     return EXIFOrientation(value: value)
                 }
             }
@@ -52,8 +52,8 @@ struct EXIFOrientation: Sendable, Equatable {
         return .normal
     }
 
-    /// Finds tag 0x0112 in IFD0 of a TIFF structure.
-    private static func orientation(tiff: [UInt8]) -> Int? {
+    /// Finds tag 0x0112 in IFD0 of a TIFF structure (a JPEG's APP1, a HEIF file's Exif item).
+    static func read(tiff: [UInt8]) -> Int? {
         guard tiff.count >= 8 else { return nil }
         let bigEndian: Bool
         switch (tiff[0], tiff[1]) {
@@ -79,5 +79,39 @@ struct EXIFOrientation: Sendable, Equatable {
             }
         }
         return nil
+    }
+}
+
+extension EXIFOrientation {
+    /// The stored picture turned into the displayed one, in memory (HEIF stills, which ffmpeg
+    /// does not decode): each stored pixel (x, y) of a w×h picture lands where the filters above
+    /// would put it.
+    func apply(to picture: HEIFDecoder.Picture) -> HEIFDecoder.Picture {
+        let (w, h) = (picture.width, picture.height)
+        let (outWidth, outHeight) = swapsDimensions ? (h, w) : (w, h)
+        var out = [UInt32](repeating: 0, count: w * h)
+        let value = value
+        picture.rgba.withUnsafeBytes { raw in
+            let source = raw.bindMemory(to: UInt32.self)
+            out.withUnsafeMutableBufferPointer { target in
+                for y in 0..<h {
+                    for x in 0..<w {
+                        let (dx, dy) = switch value {
+                        case 2: (w - 1 - x, y)
+                        case 3: (w - 1 - x, h - 1 - y)
+                        case 4: (x, h - 1 - y)
+                        case 5: (y, x)
+                        case 6: (h - 1 - y, x)
+                        case 7: (h - 1 - y, w - 1 - x)
+                        case 8: (y, w - 1 - x)
+                        default: (x, y)
+                        }
+                        target[dy * outWidth + dx] = source[y * w + x]
+                    }
+                }
+            }
+        }
+        let bytes = out.withUnsafeBytes { [UInt8]($0) }
+        return HEIFDecoder.Picture(rgba: bytes, width: outWidth, height: outHeight)
     }
 }

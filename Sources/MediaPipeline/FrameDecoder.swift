@@ -20,12 +20,17 @@ enum FrameDecoder {
             arguments += ["-noautorotate"]
         }
         let size = "\(frame.width):\(frame.height)"
+        let cover = ["scale=\(size):force_original_aspect_ratio=increase:flags=lanczos", "crop=\(size)"]
         let scale = switch frame.fit {
         case .exact: ["scale=\(size):flags=lanczos"]
-        case .cover: ["scale=\(size):force_original_aspect_ratio=increase:flags=lanczos", "crop=\(size)"]
+        case .cover: cover
+        case .letterbox:
+            // One input, one output: ffmpeg takes this graph as a simple -vf.
+            ["split[whole][back];[back]" + cover.joined(separator: ",") + ",boxblur=20:2[blurred];"
+                + "[whole]scale=-2:\(frame.height):flags=lanczos[fitted];[blurred][fitted]overlay=(W-w)/2:(H-h)/2"]
         }
         arguments += ["-i", frame.input.path, "-map", "0:v:0", "-frames:v", "1",
-                      "-vf", (frame.orient + scale).joined(separator: ",")]
+                      "-vf", (frame.orient + (frame.hdr?.filters ?? []) + scale).joined(separator: ",")]
         return arguments
     }
 

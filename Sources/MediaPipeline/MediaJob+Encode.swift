@@ -13,6 +13,11 @@ extension MediaJob {
                     "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact",
                     "-f", "mjpeg", destination.path,
                 ])
+            case .webp(let frame, let quality) where frame.decoder == .heif:
+                let picture = try HEIFDecoder.decode(Data(contentsOf: frame.input, options: .mappedIfSafe), maxPixels: frame.maxPixels)
+                let webp = try WebPCodec.encode(rgba: picture.rgba, width: picture.width, height: picture.height,
+                                                scaledTo: (frame.width, frame.height), quality: quality)
+                try webp.write(to: destination)
             case .webp(let frame, let quality):
                 let pixels = try await FrameDecoder.decode(frame)
                 let webp = try WebPCodec.encode(rgba: pixels, width: frame.width, height: frame.height, quality: quality)
@@ -21,6 +26,8 @@ extension MediaJob {
         } catch let failure as FrameDecoder.Failure {
             throw MediaError(source, "ffmpeg failed (exit \(failure.status)) making \(outputPath) from \(shownInput)",
                              detail: failure.detail)
+        } catch let failure as HEIFDecoder.Failure {
+            throw MediaError(source, "not a readable HEIF image: \(shownInput) (\(failure.message))")
         } catch let failure as ToolNotFound {
             throw MediaError(source, ToolNotFound.message(for: failure, running: failure.tool))
         } catch let failure as WebPError {
@@ -42,14 +49,19 @@ extension MediaJob {
     /// Exact trim (input seek + output duration, re-encoded), scaled, silent, yuv420p, no
     /// metadata or version strings, so the same input gives the same bytes.
     static func clipArguments(_ spec: ClipSpec, output: String) -> [String] {
-        var filters = ["scale=\(spec.width):\(spec.height):flags=lanczos", "setsar=1"]
+        // Scaled first (HDR stays 10-bit through the scaler), so tone mapping works on the
+        // output's pixels only; autorotate has already turned a phone clip upright.
+        var filters = ["scale=\(spec.width):\(spec.height):flags=lanczos\(spec.scaleMatrix)", "setsar=1"]
+        filters += spec.hdr?.filters ?? []
         if let fps = spec.fps { filters.append("fps=\(fps)") }
         var arguments = [
             "-nostdin", "-hide_banner", "-v", "error", "-y",
             "-ss", String(format: "%.6f", spec.start), "-i", spec.input.path,
             "-t", String(format: "%.6f", spec.duration),
             "-map", "0:v:0", "-an", "-sn", "-dn", "-vf", filters.joined(separator: ","),
-            "-pix_fmt", "yuv420p", "-map_metadata", "-1", "-map_chapters", "-1",
+            "-pix_fmt", "yuv420p",
+        ] + OutputColor.arguments + [
+            "-map_metadata", "-1", "-map_chapters", "-1",
             "-fflags", "+bitexact", "-flags:v", "+bitexact",
         ]
         switch spec.codec {

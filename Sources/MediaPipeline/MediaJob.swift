@@ -41,11 +41,16 @@ struct ClipSpec: Sendable {
     var codec: Codec
     var crf: Int
     var maxBitrateKbps: Int
+    /// Tone-mapped to BT.709 when the source is HLG or PQ; SDR is left as it is.
+    var hdr: HDRInput?
+    /// Extra scaler options that convert a BT.601 matrix to BT.709 (`OutputColor.scaleMatrix`).
+    var scaleMatrix: String = ""
 
     /// Everything that changes the output bytes, for the content hash.
     var parameters: [String] {
         ["clip", "\(codec)", "start=\(start)", "duration=\(duration)", "size=\(width)x\(height)",
-         "fps=\(fps.map(String.init) ?? "source")", "crf=\(crf)", "maxrate=\(maxBitrateKbps)"]
+         "fps=\(fps.map(String.init) ?? "source")", "crf=\(crf)", "maxrate=\(maxBitrateKbps)",
+         hdr?.parameter ?? "sdr", "matrix=\(scaleMatrix)", "color=bt709"]
     }
 }
 
@@ -56,6 +61,15 @@ struct FrameSpec: Sendable {
         case exact
         /// Scale to cover width×height, then crop the centre.
         case cover
+        /// The whole picture, as tall as height, centred on a blurred copy of itself that
+        /// covers width×height: a portrait frame in a landscape box, nothing cut off.
+        case letterbox
+    }
+    /// Who decodes the input: ffmpeg (video frames, JPEG, PNG, WebP) or libheif in-process
+    /// (HEIC, HEIF, AVIF).
+    enum Decoder: String, Sendable {
+        case ffmpeg
+        case heif
     }
     var input: URL
     /// Seconds into a video; `nil` for a still.
@@ -65,9 +79,14 @@ struct FrameSpec: Sendable {
     var width: Int
     var height: Int
     var fit: Fit
+    /// A video frame of an HDR clip, tone-mapped as the clip is.
+    var hdr: HDRInput? = nil
+    var decoder: Decoder = .ffmpeg
+    /// The pixel cap libheif checks again before decoding (not in the hash: it changes no bytes).
+    var maxPixels: Int = MediaOptions().maxPixels
 
     var parameters: [String] {
         ["frame", "seek=\(seek.map { "\($0)" } ?? "none")", "orient=\(orient.joined(separator: ","))",
-         "size=\(width)x\(height)", "fit=\(fit.rawValue)"]
+         "size=\(width)x\(height)", "fit=\(fit.rawValue)", hdr?.parameter ?? "sdr", "decoder=\(decoder.rawValue)"]
     }
 }

@@ -2,8 +2,13 @@ import Foundation
 
 /// Encoding choices for a site's media, read from `dropgen.yaml` `media:`.
 public struct MediaOptions: Sendable, Equatable {
-    public var maxHeight: Int = 720
-    /// libx264 CRF; with `maxBitrateKbps` it keeps a 15 s 720p clip under 1.5 MB.
+    /// The short side of hero clips and posters ("720p": 1280×720 landscape, 720×1280 portrait,
+    /// 720×720 square); the long side is held to 16:9 of it.
+    public var maxShortSide: Int = 720
+    /// Hero clips never run faster than this; a faster source keeps every n-th frame.
+    public var maxFrameRate: Int = 30
+    /// libx264 CRF; with `maxBitrateKbps` it keeps a 15 s 720p clip, landscape or portrait,
+    /// under 1.5 MB.
     public var crf: Int = 26
     /// Peak bitrate cap (VBV) for the clips, so hard-to-compress footage stays within budget.
     public var maxBitrateKbps: Int = 700

@@ -3,8 +3,6 @@ import Foundation
 extension MediaPipeline {
     static let videoExtensions = ["mp4", "mov", "m4v", "webm", "mkv"]
     static let heroDurations: ClosedRange<Double> = 10...20
-    /// Hero clips never run faster than this; phone footage at 60 fps would double the bytes.
-    static let maxClipFrameRate = 30
     static let ogSize = (width: 1200, height: 630)
 
     /// Validates a hero reference and returns every file it becomes, with final names and
@@ -68,8 +66,10 @@ extension MediaPipeline {
         let digest = try digest(request.video, source: source, key: key("video"), line: line("video"))
         let stem = ContentHash.slug(request.video.deletingPathExtension().lastPathComponent)
         let display = (width: probe.displayWidth, height: probe.displayHeight)
-        let clipSize = Self.clipSize(display.width, display.height, maxHeight: options.maxHeight)
-        let fps = (probe.frameRate ?? 0) > Double(Self.maxClipFrameRate) + 0.5 ? Self.maxClipFrameRate : nil
+        let clipSize = Self.clipSize(display.width, display.height, maxShortSide: options.maxShortSide)
+        // Phone footage at 60 fps would double the bytes of a loop nobody watches that closely.
+        let fps = (probe.frameRate ?? 0) > Double(options.maxFrameRate) + 0.5 ? options.maxFrameRate : nil
+        let hdr = HDRInput(probe)
         let videoSource = MediaSource(file: source.file, line: line("video"), column: request.columns["video"] ?? source.column, key: key("video"))
 
         var clips: [VideoFile] = []
@@ -78,7 +78,8 @@ extension MediaPipeline {
             let spec = ClipSpec(input: request.video, start: request.start, duration: request.duration,
                                 width: clipSize.width, height: clipSize.height, fps: fps, codec: codec,
                                 crf: codec == .h264 ? options.crf : options.webmCRF,
-                                maxBitrateKbps: options.maxBitrateKbps)
+                                maxBitrateKbps: options.maxBitrateKbps, hdr: hdr,
+                                scaleMatrix: hdr == nil ? OutputColor.scaleMatrix(for: probe) : "")
             let ext = codec == .h264 ? "mp4" : "webm"
             let path = ContentHash.outputPath(stem: stem, ext: ext, inputDigest: digest, parameters: spec.parameters)
             clips.append(VideoFile(path: path, width: clipSize.width, height: clipSize.height,
@@ -89,17 +90,19 @@ extension MediaPipeline {
 
         let posterSource = MediaSource(file: source.file, line: line("poster_at"), column: request.columns["poster_at"], key: key("poster_at"))
         var posters: [ImageFile] = []
-        for width in Self.variantWidths(options.posterWidths, original: display.width).reversed() {
-            let height = Self.scaledHeight(width: width, original: display)
-            let spec = FrameSpec(input: request.video, seek: posterAt, orient: [], width: width, height: height, fit: .exact)
-            let path = ContentHash.outputPath(stem: "\(stem)-poster-\(width)", ext: "webp", inputDigest: digest,
+        for size in Self.posterSizes(options.posterWidths, clip: clipSize) {
+            let spec = FrameSpec(input: request.video, seek: posterAt, orient: [], width: size.width, height: size.height,
+                                 fit: .exact, hdr: hdr)
+            let path = ContentHash.outputPath(stem: "\(stem)-poster-\(size.width)", ext: "webp", inputDigest: digest,
                                               parameters: spec.parameters + ["webp", "q=\(options.quality)"])
-            posters.append(ImageFile(path: path, width: width, height: height, contentType: "image/webp"))
+            posters.append(ImageFile(path: path, width: size.width, height: size.height, contentType: "image/webp"))
             jobs.append(MediaJob(outputPath: path, source: posterSource, work: .webp(spec, quality: options.quality)))
         }
 
+        // 1200×630 whatever the clip: a landscape frame is cropped around its centre, a portrait
+        // or square one is shown whole on a blurred copy of itself (cropping would keep a third).
         let og = FrameSpec(input: request.video, seek: posterAt, orient: [], width: Self.ogSize.width,
-                           height: Self.ogSize.height, fit: .cover)
+                           height: Self.ogSize.height, fit: display.width > display.height ? .cover : .letterbox, hdr: hdr)
         let ogQuality = 3  // ffmpeg's -q:v scale (2 best … 31 worst)
         let ogPath = ContentHash.outputPath(stem: "\(stem)-og", ext: "jpg", inputDigest: digest,
                                             parameters: og.parameters + ["jpeg", "q=\(ogQuality)"])
@@ -111,12 +114,27 @@ extension MediaPipeline {
     /// High profile, level 4.0: what the encoder is told to write (see `ClipSpec` arguments).
     static let h264SourceType = #"video/mp4; codecs="avc1.640028""#
 
-    /// At most `maxHeight` tall and 16:9 of that wide, aspect kept, both sides even (yuv420p).
-    static func clipSize(_ width: Int, _ height: Int, maxHeight: Int) -> (width: Int, height: Int) {
-        let maxWidth = Double(maxHeight) * 16 / 9
-        let scale = min(1, Double(maxHeight) / Double(height), maxWidth / Double(width))
+    /// "720p" whichever way the phone was held: the short side at most `maxShortSide` and the
+    /// long side at most 16:9 of that (1280×720, 720×1280, 720×720), aspect kept, both sides
+    /// even (yuv420p), never upscaled.
+    static func clipSize(_ width: Int, _ height: Int, maxShortSide: Int) -> (width: Int, height: Int) {
+        let maxLongSide = Double(maxShortSide) * 16 / 9
+        let short = Double(min(width, height)), long = Double(max(width, height))
+        let scale = min(1, Double(maxShortSide) / short, maxLongSide / long)
         func even(_ value: Double) -> Int { max(2, Int((value / 2).rounded(.down)) * 2) }
         return (even(Double(width) * scale), even(Double(height) * scale))
+    }
+
+    /// Posters in the clip's orientation, largest first: `poster_widths` give the long side
+    /// (1280 and 640: 1280×720 and 640×360 for a landscape clip, 720×1280 and 360×640 for a
+    /// portrait one), never larger than the clip itself.
+    static func posterSizes(_ longSides: [Int], clip: (width: Int, height: Int)) -> [(width: Int, height: Int)] {
+        let landscape = clip.width >= clip.height
+        let clipLong = landscape ? clip.width : clip.height
+        return variantWidths(longSides, original: clipLong).reversed().map { long in
+            if landscape { return (long, scaledHeight(width: long, original: clip)) }
+            return (scaledHeight(width: long, original: (clip.height, clip.width)), long)
+        }
     }
 
     /// The requested widths that fit inside the original, plus the original width when some

@@ -8,7 +8,7 @@ extension MediaPipeline {
     /// cached beside the widest variant (`<variant name>.lqip`) so a rebuild decodes nothing.
     /// Decoding the whole picture here also proves the file is not corrupt before any work.
     func placeholder(for url: URL, orientation: EXIFOrientation, display: (width: Int, height: Int),
-                     cacheName: String, source: MediaSource) throws(MediaError) -> String {
+                     decoder: FrameSpec.Decoder = .ffmpeg, cacheName: String, source: MediaSource) throws(MediaError) -> String {
         let cached = cacheDirectory.appendingPathComponent(cacheName + ".lqip")
         if let text = try? String(contentsOf: cached, encoding: .utf8), text.hasPrefix("data:image/webp;base64,") {
             return text
@@ -18,7 +18,15 @@ extension MediaPipeline {
         let frame = FrameSpec(input: url, seek: nil, orient: orientation.filters, width: width, height: height, fit: .exact)
         let pixels: [UInt8]
         do {
-            pixels = try FrameDecoder.decode(frame)
+            if decoder == .heif {
+                let picture = try HEIFDecoder.decode(Data(contentsOf: url, options: .mappedIfSafe), maxPixels: options.maxPixels)
+                pixels = try WebPCodec.rescale(rgba: picture.rgba, width: picture.width, height: picture.height,
+                                               to: (width, height))
+            } else {
+                pixels = try FrameDecoder.decode(frame)
+            }
+        } catch let failure as HEIFDecoder.Failure {
+            throw MediaError(source, "not a readable HEIF image: \(displayPath(url)) (\(failure.message))")
         } catch let failure as FrameDecoder.Failure {
             throw MediaError(source, "not a readable image: \(displayPath(url))", detail: failure.detail)
         } catch {

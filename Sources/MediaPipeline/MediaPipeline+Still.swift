@@ -1,7 +1,9 @@
 import Foundation
 
 extension MediaPipeline {
-    static let imageExtensions = ["jpg", "jpeg", "png", "webp"]
+    static let imageExtensions = ["jpg", "jpeg", "png", "webp", "heic", "heif", "avif"]
+    /// Read by libheif in-process; the others by ffmpeg (WebP's header by libwebp).
+    static let heifExtensions: Set<String> = ["heic", "heif", "avif"]
 
     /// Validates a still and returns its responsive variants (final names and sizes) and its
     /// placeholder, without encoding the variants.
@@ -20,7 +22,20 @@ extension MediaPipeline {
         // Stored size from the header; EXIF orientation (JPEG) decides the displayed size.
         var stored: (width: Int, height: Int)
         var orientation = EXIFOrientation.normal
-        if url.pathExtension.lowercased() == "webp" {
+        let decoder: FrameSpec.Decoder = Self.heifExtensions.contains(url.pathExtension.lowercased()) ? .heif : .ffmpeg
+        if decoder == .heif {
+            // The header (irot/imir applied) is read without decoding; the placeholder below
+            // decodes the whole picture, which proves the file is not corrupt.
+            let header: HEIFDecoder.Header
+            do {
+                header = try HEIFDecoder.header(data)
+            } catch {
+                throw MediaError(source, "not a readable HEIF image: \(shown) (\(error.message))")
+            }
+            try checkPixels(header.width, header.height, shown: shown, source: source)
+            stored = (header.width, header.height)
+            orientation = header.orientation
+        } else if url.pathExtension.lowercased() == "webp" {
             guard let info = WebPCodec.info(data) else { throw MediaError(source, "not a readable WebP image: \(shown)") }
             try checkPixels(info.width, info.height, shown: shown, source: source)
             stored = info
@@ -51,7 +66,11 @@ extension MediaPipeline {
         var jobs: [MediaJob] = []
         for width in Self.variantWidths(options.stillWidths, original: display.width) {
             let height = Self.scaledHeight(width: width, original: display)
-            let spec = FrameSpec(input: url, seek: nil, orient: orientation.filters, width: width, height: height, fit: .exact)
+            // For libheif the orientation is applied in memory; its filters' names still go
+            // into the hash.
+            var spec = FrameSpec(input: url, seek: nil, orient: orientation.filters, width: width, height: height, fit: .exact,
+                                 decoder: decoder)
+            spec.maxPixels = options.maxPixels
             let path = ContentHash.outputPath(stem: "\(stem)-\(width)", ext: "webp", inputDigest: digest,
                                               parameters: spec.parameters + ["webp", "q=\(options.quality)"])
             variants.append(ImageFile(path: path, width: width, height: height, contentType: "image/webp"))
@@ -59,7 +78,7 @@ extension MediaPipeline {
         }
         guard let widest = variants.last else { throw MediaError(source, "image has no pixels: \(shown)") }
 
-        let placeholder = try placeholder(for: url, orientation: orientation, display: display,
+        let placeholder = try placeholder(for: url, orientation: orientation, display: display, decoder: decoder,
                                           cacheName: jobs[jobs.count - 1].fileName, source: source)
         return StillPlan(variants: variants, width: widest.width, height: widest.height,
                          placeholder: placeholder, jobs: jobs)

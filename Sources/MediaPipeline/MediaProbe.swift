@@ -13,6 +13,15 @@ struct MediaProbe: Sendable {
     var frameRate: Double?
     var formatName: String
     var codecName: String
+    /// The stream's colour description as ffprobe names it (`bt2020`, `arib-std-b67`, `bt2020nc`,
+    /// `tv`), `nil` when the stream does not say.
+    var colorPrimaries: String?
+    var colorTransfer: String?
+    var colorSpace: String?
+    var colorRange: String?
+
+    /// HLG (`arib-std-b67`) and PQ (`smpte2084`): what phones record HDR video in.
+    var isHDR: Bool { colorTransfer.map(HDRInput.transfers.contains) ?? false }
 
     enum Failure: Error {
         case unreadable(ToolResult)
@@ -51,7 +60,9 @@ struct MediaProbe: Sendable {
         let frameRate = ratio(stream.avg_frame_rate) ?? ratio(stream.r_frame_rate)
         return MediaProbe(width: width, height: height, displayWidth: displayWidth, displayHeight: displayHeight,
                           duration: duration, frameRate: frameRate, formatName: format.format_name ?? "",
-                          codecName: stream.codec_name ?? "")
+                          codecName: stream.codec_name ?? "", colorPrimaries: known(stream.color_primaries),
+                          colorTransfer: known(stream.color_transfer), colorSpace: known(stream.color_space),
+                          colorRange: known(stream.color_range))
     }
 
     /// The first video stream's stored size as the container's header gives it, decoding
@@ -70,6 +81,12 @@ struct MediaProbe: Sendable {
     var isStillImage: Bool {
         formatName.hasPrefix("image2") || formatName.hasSuffix("_pipe")
             || ["png", "mjpeg", "webp", "gif", "bmp", "tiff"].contains(codecName) && (duration ?? 0) < 0.5
+    }
+
+    /// ffprobe prints `unknown` (or nothing) where the stream says nothing.
+    private static func known(_ text: String?) -> String? {
+        guard let text, !text.isEmpty, text != "unknown", text != "reserved" else { return nil }
+        return text
     }
 
     private static func ratio(_ text: String?) -> Double? {
@@ -97,6 +114,10 @@ struct MediaProbe: Sendable {
         var tags: [String: String]?
         var side_data_list: [SideData]?
         var disposition: [String: Int]?
+        var color_primaries: String?
+        var color_transfer: String?
+        var color_space: String?
+        var color_range: String?
     }
 
     private struct SideData: Decodable {

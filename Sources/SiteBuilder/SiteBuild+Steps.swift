@@ -122,16 +122,19 @@ extension SiteBuild {
                                 pagesRendered: rendered.pagesRendered, dropsParsed: loaded.cache.parsedByLastLoad,
                                 filesRewritten: written.written, filesUnchanged: written.reused, mediaEncoded: media.report.encoded,
                                 mediaCacheHits: media.report.cacheHits, mediaPruned: media.pruned, seconds: stages.finish(),
-                                warnings: Self.warnings(unknownStock: loaded.unknownStock))
+                                warnings: Self.warnings(unknownStock: loaded.unknownStock, config: loaded.site.config.warnings))
             return (report, manifest)
         }
 
         /// What the build ignored and the report names.
-        static func warnings(unknownStock: [String]) -> [String]? {
-            guard !unknownStock.isEmpty else { return nil }
-            let shown = unknownStock.prefix(10).joined(separator: ", ")
-            let more = unknownStock.count > 10 ? " and \(unknownStock.count - 10) more" : ""
-            return ["the stock ledger names drops this site does not have (ignored): \(shown)\(more)"]
+        static func warnings(unknownStock: [String], config: [String] = []) -> [String]? {
+            var warnings = config
+            if !unknownStock.isEmpty {
+                let shown = unknownStock.prefix(10).joined(separator: ", ")
+                let more = unknownStock.count > 10 ? " and \(unknownStock.count - 10) more" : ""
+                warnings.append("the stock ledger names drops this site does not have (ignored): \(shown)\(more)")
+            }
+            return warnings.isEmpty ? nil : warnings
         }
 
         /// The next build of a session starts from this one, now in place.

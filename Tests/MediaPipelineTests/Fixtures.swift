@@ -24,12 +24,25 @@ struct Fixtures: Sendable {
         // The same clip as a phone would store it: landscape pixels plus a 90° display matrix.
         try ffmpeg(["-i", drop("clip.mp4").path, "-t", "12", "-c", "copy", "-metadata:s:v:0", "rotate=90",
                     drop("portrait.mp4").path])
+        // HDR as phones record it: 10-bit HEVC tagged BT.2020 HLG, 60 fps, a 90° display matrix.
+        // The left half red, the right half light grey, SDR converted to HLG so the colours are known.
+        let hlg = root.appendingPathComponent("hlg-stored.mov")
+        try ffmpeg(["-f", "lavfi", "-i", "color=c=0xB0B0B0:s=320x180:r=60:d=10.5,drawbox=x=0:y=0:w=160:h=180:color=red:t=fill,format=yuv420p",
+                    "-vf", "setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv,zscale=t=linear:npl=100,"
+                        + "format=gbrpf32le,zscale=p=bt2020:t=arib-std-b67:m=bt2020nc:r=tv,format=yuv420p10le",
+                    "-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error",
+                    "-color_primaries", "bt2020", "-color_trc", "arib-std-b67", "-colorspace", "bt2020nc", "-tag:v", "hvc1", hlg.path])
+        // The display matrix survives a stream copy only.
+        try ffmpeg(["-i", hlg.path, "-c", "copy", "-metadata:s:v:0", "rotate=90", drop("hlg.mov").path])
         try ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=2000x1200", "-frames:v", "1", drop("photo.jpg").path])
         try ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=300x200", "-frames:v", "1", drop("small.png").path])
         // Blue with a red square in the top-left corner as stored; EXIF 6 says "rotate 90° clockwise".
         try ffmpeg(["-f", "lavfi", "-i", "color=c=blue:s=600x300,drawbox=x=0:y=0:w=100:h=100:color=red:t=fill",
                     "-frames:v", "1", drop("stored.jpg").path])
         try Data(Self.withOrientation(6, jpeg: Data(contentsOf: drop("stored.jpg")))).write(to: drop("rotated.jpg"))
+        // heif-enc keeps a JPEG's EXIF and writes no irot: the EXIF orientation is the one to apply.
+        try tool("heif-enc", ["-q", "90", drop("rotated.jpg").path, "-o", drop("exif-rotated.heic").path])
+        try tool("heif-enc", ["-q", "60", "-A", drop("stored.jpg").path, "-o", drop("stored.avif").path])
         try ffmpeg(["-f", "lavfi", "-i", "sine=frequency=440", "-t", "12", "-c:a", "aac", "-f", "mp4", drop("audio.mp4").path])
         try Data("not a video at all\n".utf8).write(to: drop("corrupt.mp4"))
         try Data("not an image\n".utf8).write(to: drop("corrupt.jpg"))

@@ -79,7 +79,7 @@ import Testing
 
     @Test func unknownImageFormat() throws {
         #expect(try stillError("small.gif").description
-            == "content/drops/mug.md:9: images[1].src: unsupported image format: '.gif' (use jpg, jpeg, png or webp)")
+            == "content/drops/mug.md:9: images[1].src: unsupported image format: '.gif' (use jpg, jpeg, png, webp, heic, heif or avif)")
     }
 
     @Test func corruptImage() throws {

@@ -7,7 +7,8 @@ extension SiteConfig {
     static let file = "dropgen.yaml"
     static let knownKeys = ["title", "description", "base_url", "currency", "timezone", "locale", "cadence", "media",
                             "publish", "archive_after_days", "budgets", "stock"]
-    static let mediaKeys = ["max_height", "crf", "webm", "still_widths", "poster_widths", "quality", "cache_dir", "max_pixels"]
+    static let mediaKeys = ["max_short_side", "max_height", "max_fps", "crf", "webm", "still_widths", "poster_widths", "quality",
+                            "cache_dir", "max_pixels"]
 
     /// Reads `dropgen.yaml` alone, every mistake in it thrown together (the command line reads
     /// `stock.from` before a build).
@@ -71,7 +72,8 @@ extension SiteConfig {
             }
         }
 
-        let media = loadMedia(fields.fields("media", log: &log), log: &log)
+        var warnings: [String] = []
+        let media = loadMedia(fields.fields("media", log: &log), log: &log, warnings: &warnings)
         let archiveAfterDays = fields.int("archive_after_days", min: 0, log: &log) ?? 30
         let budgets = Budgets.load(fields.fields("budgets", log: &log), log: &log)
         var stockFrom: String?, stockFromAt: Diagnostic?
@@ -85,14 +87,26 @@ extension SiteConfig {
         return SiteConfig(title: title, description: description, baseURL: baseURL, currency: currency, timeZone: timeZone,
                           locale: fields.string("locale", log: &log) ?? "en", cadence: cadence, media: media,
                           archiveAfterDays: archiveAfterDays, budgets: budgets, stockFrom: stockFrom,
-                          stockFromAt: stockFromAt)
+                          stockFromAt: stockFromAt, warnings: warnings)
     }
 
-    private static func loadMedia(_ fields: YAMLFields?, log: inout DiagnosticLog) -> MediaOptions {
+    private static func loadMedia(_ fields: YAMLFields?, log: inout DiagnosticLog, warnings: inout [String]) -> MediaOptions {
         var options = MediaOptions()
         guard let fields else { return options }
         fields.checkKeys(known: mediaKeys, log: &log)
-        if let value = fields.int("max_height", min: 144, log: &log) { options.maxHeight = value }
+        // `max_height` capped the height, which made a portrait clip 404 px wide; the cap is on
+        // the short side now, and the old key is read as that with a warning.
+        if fields.has("max_height"), fields.has("max_short_side") {
+            log.add(fields.diagnostic("max_height", "replaced by `max_short_side`; give only `max_short_side`"))
+        } else if let value = fields.int("max_height", min: 144, log: &log) {
+            options.maxShortSide = value
+            warnings.append(fields.diagnostic("max_height", "deprecated: read as `max_short_side: \(value)` "
+                + "(the short side of clips and posters, so portrait clips keep their width); rename it").description)
+        }
+        if let value = fields.int("max_short_side", min: 144, log: &log) { options.maxShortSide = value }
+        if let value = fields.int("max_fps", min: 1, log: &log) {
+            if value > 120 { log.add(fields.diagnostic("max_fps", "must be between 1 and 120, got \(value)")) } else { options.maxFrameRate = value }
+        }
         if let value = fields.int("crf", min: 0, log: &log) {
             if value > 51 { log.add(fields.diagnostic("crf", "must be between 0 and 51, got \(value)")) } else { options.crf = value }
         }

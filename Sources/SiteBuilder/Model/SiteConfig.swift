@@ -22,6 +22,8 @@ public struct SiteConfig: Sendable {
     /// Where `stock.from` is written, as a diagnostic without a message: a mistake found later
     /// (no such target) points there.
     public var stockFromAt: Diagnostic?
+    /// What the build reports but does not refuse (a deprecated key), as `file:line:column: key: message`.
+    public var warnings: [String] = []
 
     public func absoluteURL(_ path: String) -> String { baseURL + path }
 }

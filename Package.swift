@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "SiteManifest", targets: ["SiteManifest"]),
         .library(name: "StockLedger", targets: ["StockLedger"]),
         .library(name: "LiveStock", targets: ["LiveStock"]),
+        .library(name: "EdgeProbe", targets: ["EdgeProbe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -21,6 +22,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // EdgeProbe times each phase of a request itself (DNS, connect, TLS, first byte).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .systemLibrary(name: "CCmarkGFM", pkgConfig: "libcmark-gfm",
@@ -91,6 +95,16 @@ let package = Package(
                 "SiteManifest", "SiteSource", "SiteBuilder", "StockLedger",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),
+        // The first-byte probe: one fresh connection per request, every phase timed.
+        .target(
+            name: "EdgeProbe",
+            dependencies: [
+                "SiteManifest",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]),
         .testTarget(
             name: "SiteBuilderTests",
             dependencies: [
@@ -123,6 +137,13 @@ let package = Package(
         .testTarget(
             name: "dropgenTests",
             dependencies: ["dropgen", "Publisher", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(
+            name: "EdgeProbeTests",
+            dependencies: [
+                "EdgeProbe", "SiteManifest",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]),
         .testTarget(
             name: "PreviewServerTests",
             dependencies: [

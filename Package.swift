@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "SiteManifest", targets: ["SiteManifest"]),
         .library(name: "StockLedger", targets: ["StockLedger"]),
         .library(name: "LiveStock", targets: ["LiveStock"]),
+        .library(name: "MarketReport", targets: ["MarketReport"]),
         .library(name: "EdgeProbe", targets: ["EdgeProbe"]),
     ],
     dependencies: [
@@ -105,6 +106,10 @@ let package = Package(
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]),
+        // `dropgen report`: the market's metrics from data/ as a self-contained HTML report.
+        .target(
+            name: "MarketReport",
+            dependencies: ["SiteBuilder", "SiteManifest", "SiteSource", "StockLedger", "EdgeProbe"]),
         .testTarget(
             name: "SiteBuilderTests",
             dependencies: [
@@ -137,6 +142,9 @@ let package = Package(
         .testTarget(
             name: "dropgenTests",
             dependencies: ["dropgen", "Publisher", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(
+            name: "MarketReportTests",
+            dependencies: ["MarketReport", "SiteBuilder", "SiteManifest", "EdgeProbe"]),
         .testTarget(
             name: "EdgeProbeTests",
             dependencies: [

@@ -12,7 +12,7 @@
 set -euo pipefail
 
 # The layering: what each module may import, "ours | third-party". Nothing else.
-OURS="SiteManifest SiteSource TemplateKit MediaPipeline Publisher StockLedger SiteBuilder LiveStock PreviewServer EdgeProbe CCmarkGFM CHeif CWebP CZlib"
+OURS="SiteManifest SiteSource TemplateKit MediaPipeline Publisher StockLedger SiteBuilder LiveStock PreviewServer EdgeProbe MarketReport CCmarkGFM CHeif CWebP CZlib"
 declare -A ALLOWED=(
     [SiteManifest]="                                                           | Crypto"
     [SiteSource]="SiteManifest                                                 | Yams"
@@ -24,6 +24,7 @@ declare -A ALLOWED=(
     [LiveStock]="StockLedger Publisher SiteBuilder SiteManifest SiteSource     | Crypto Hummingbird HTTPTypes NIOCore Logging ServiceLifecycle"
     [PreviewServer]="SiteManifest SiteSource SiteBuilder StockLedger           | Hummingbird HTTPTypes NIOCore Logging"
     [EdgeProbe]="SiteManifest                                                  | NIOCore NIOPosix NIOTLS NIOSSL"
+    [MarketReport]="SiteBuilder SiteManifest SiteSource StockLedger EdgeProbe  |"
     [dropgen]="$OURS | ArgumentParser"
 )
 # The toolchain's own modules: any module may use them.

@@ -2,27 +2,27 @@ import Foundation
 import SiteSource
 
 /// An RFC 4180 CSV file with a header row; every cell keeps its line and column for errors.
-struct CSVTable: Sendable {
-    struct Cell: Sendable {
-        var text: String
-        var line: Int
-        var column: Int
+public struct CSVTable: Sendable {
+    public struct Cell: Sendable {
+        public var text: String
+        public var line: Int
+        public var column: Int
     }
 
-    struct Row: Sendable {
-        var line: Int
-        var cells: [String: Cell]
+    public struct Row: Sendable {
+        public var line: Int
+        public var cells: [String: Cell]
 
-        subscript(_ column: String) -> Cell { cells[column]! }
+        public subscript(_ column: String) -> Cell { cells[column]! }
     }
 
-    var file: String
-    var columns: [String]
-    var rows: [Row]
+    public var file: String
+    public var columns: [String]
+    public var rows: [Row]
 
     /// Parses `text`; fails with the first malformed line (unbalanced quote, wrong field count,
     /// missing header column).
-    static func parse(_ text: String, file: String, required: [String]) throws(Diagnostic) -> CSVTable {
+    public static func parse(_ text: String, file: String, required: [String]) throws(Diagnostic) -> CSVTable {
         var records: [(line: Int, cells: [Cell])] = []
         var fields: [Cell] = []
         var field = ""

@@ -21,7 +21,7 @@ public struct MarketData: Sendable {
         }
 
         /// Counted as a real purchase (not cancelled or refunded).
-        var counts: Bool { status != .cancelled && status != .refunded }
+        public var counts: Bool { status != .cancelled && status != .refunded }
     }
 
     public struct Dispute: Sendable {
@@ -46,10 +46,18 @@ public struct MarketData: Sendable {
     /// Which files exist, so a rule needing a missing export can say so.
     var files: Set<String> = []
 
-    static let ordersFile = "data/orders.csv", disputesFile = "data/disputes.csv", buyersFile = "data/buyers.csv"
+    public static let ordersFile = "data/orders.csv", disputesFile = "data/disputes.csv", buyersFile = "data/buyers.csv"
     static let orderColumns = ["order_id", "drop", "creator", "buyer", "purchased_at", "pickup_starts", "pickup_ends", "fulfilled_at", "status"]
     static let disputeColumns = ["dispute_id", "order_id", "opened_at", "first_response_at", "resolved_at", "outcome"]
     static let buyerColumns = ["buyer", "display_name", "public"]
+
+    /// The exports of the site at `root`, for reports; every mistake in them thrown together.
+    public static func load(root: URL) throws(BuildFailed) -> MarketData {
+        var log = DiagnosticLog()
+        let data = load(root: root.standardizedFileURL, log: &log)
+        try log.throwIfAny()
+        return data
+    }
 
     static func load(root: URL, log: inout DiagnosticLog) -> MarketData {
         var data = MarketData()

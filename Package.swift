@@ -38,7 +38,7 @@ let package = Package(
             name: "dropgen",
             dependencies: [
                 "SiteBuilder", "SiteManifest", "SiteSource", "MediaPipeline", "Publisher", "PreviewServer",
-                "StockLedger", "LiveStock",
+                "StockLedger", "LiveStock", "Announce",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(
@@ -82,11 +82,19 @@ let package = Package(
         .target(
             name: "StockLedger",
             dependencies: ["SiteManifest", "SiteSource", .product(name: "Crypto", package: "swift-crypto")]),
+        // Drop announcements in Discord, Telegram and webhooks: events, the ledger at a target, the pinned catalog.
+        .target(
+            name: "Announce",
+            dependencies: [
+                "SiteManifest", "SiteSource", "Publisher", "TemplateKit",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]),
         // Live drops: the ledger at a target, webhooks, the live server, the stock update pipeline.
         .target(
             name: "LiveStock",
             dependencies: [
-                "StockLedger", "Publisher", "SiteBuilder", "SiteManifest", "SiteSource",
+                "StockLedger", "Publisher", "SiteBuilder", "SiteManifest", "SiteSource", "Announce",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),
@@ -138,6 +146,13 @@ let package = Package(
                 "LiveStock", "StockLedger", "Publisher", "SiteManifest", "SiteSource",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        .testTarget(
+            name: "AnnounceTests",
+            dependencies: [
+                "Announce", "LiveStock", "Publisher", "SiteBuilder", "SiteManifest", "SiteSource", "StockLedger",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]),
         .testTarget(
             name: "dropgenTests",

@@ -12,7 +12,7 @@
 set -euo pipefail
 
 # The layering: what each module may import, "ours | third-party". Nothing else.
-OURS="SiteManifest SiteSource TemplateKit MediaPipeline Publisher StockLedger SiteBuilder LiveStock PreviewServer EdgeProbe MarketReport CCmarkGFM CHeif CWebP CZlib"
+OURS="SiteManifest SiteSource TemplateKit MediaPipeline Publisher StockLedger Announce SiteBuilder LiveStock PreviewServer EdgeProbe MarketReport CCmarkGFM CHeif CWebP CZlib"
 declare -A ALLOWED=(
     [SiteManifest]="                                                           | Crypto"
     [SiteSource]="SiteManifest                                                 | Yams"
@@ -21,7 +21,8 @@ declare -A ALLOWED=(
     [Publisher]="SiteManifest SiteSource                                       | Crypto AsyncHTTPClient NIOCore NIOHTTP1 NIOPosix FoundationXML"
     [StockLedger]="SiteManifest SiteSource                                     | Crypto"
     [SiteBuilder]="SiteManifest SiteSource TemplateKit MediaPipeline StockLedger CCmarkGFM CZlib | Crypto"
-    [LiveStock]="StockLedger Publisher SiteBuilder SiteManifest SiteSource     | Crypto Hummingbird HTTPTypes NIOCore Logging ServiceLifecycle"
+    [Announce]="SiteManifest SiteSource Publisher TemplateKit                 | Crypto AsyncHTTPClient NIOCore NIOHTTP1"
+    [LiveStock]="StockLedger Publisher SiteBuilder SiteManifest SiteSource Announce | Crypto Hummingbird HTTPTypes NIOCore Logging ServiceLifecycle"
     [PreviewServer]="SiteManifest SiteSource SiteBuilder StockLedger           | Hummingbird HTTPTypes NIOCore Logging"
     [EdgeProbe]="SiteManifest                                                  | NIOCore NIOPosix NIOTLS NIOSSL"
     [MarketReport]="SiteBuilder SiteManifest SiteSource StockLedger EdgeProbe  |"

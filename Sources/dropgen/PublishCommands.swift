@@ -60,6 +60,8 @@ struct Publish: AsyncParsableCommand {
         try await runReportingErrors(terminal) {
             let build = options.buildFolder(dir)
             let publisher = try options.publisher(progress: terminal, build: build)
+            // Read before the publish: a mistake in `announce:` stops it before anything is uploaded.
+            let announcer = dryRun ? nil : try makeAnnouncer(site: options.siteURL, target: publisher.target, now: options.clock.fixed)
             if dryRun && !options.json {
                 let plan = try await publisher.withinDeadline("publish --dry-run") { try await $0.plan(buildDirectory: build) }
                 print(PlanPrinter.text(plan))
@@ -69,10 +71,13 @@ struct Publish: AsyncParsableCommand {
             let report = try await publisher.withinDeadline("publish") {
                 try await $0.publish(buildDirectory: build, dryRun: dryRun, allowManyDeletes: yes)
             }
+            // Only now is the deploy verified and live: every announced link opens its page.
+            let announced = await announcer?.afterPublish(buildDirectory: build)
             if options.json {
-                try printJSON(report)
+                try printJSON(PublishOutput(report: report, announcements: announced))
             } else {
                 print(report.summary)
+                if let announced { print(announced.summary) }
             }
             for warning in report.warnings {
                 printError("warning: \(warning)")

@@ -1,3 +1,4 @@
+import Announce
 import Foundation
 import Publisher
 import SiteBuilder
@@ -21,13 +22,17 @@ public actor StockUpdater: StockSink {
         public var output: URL
         public var now: @Sendable () -> Date
         public var progress: (@Sendable (SiteBuild.Progress) -> Void)?
+        /// Where the announcement channels' secrets are read (`announce:` names the variables).
+        public var environment: [String: String]
 
         public init(siteRoot: URL, output: URL? = nil, now: @escaping @Sendable () -> Date,
-                    progress: (@Sendable (SiteBuild.Progress) -> Void)? = nil) {
+                    progress: (@Sendable (SiteBuild.Progress) -> Void)? = nil,
+                    environment: [String: String] = ProcessInfo.processInfo.environment) {
             self.siteRoot = siteRoot.standardizedFileURL
             self.output = (output ?? siteRoot.appendingPathComponent("public")).standardizedFileURL
             self.now = now
             self.progress = progress
+            self.environment = environment
         }
     }
 
@@ -39,6 +44,10 @@ public actor StockUpdater: StockSink {
     /// Opening stock (front matter `remaining`, else `edition`) of every public drop, by slug.
     private var opening: [String: Int?] = [:]
     private var transition: Date?
+    /// The site's announcer, made at the first update (`.some(nil)`: the site announces nothing).
+    var announcer: Announcer??
+    /// What the last update announced; nil when the site announces nothing.
+    public private(set) var lastAnnouncements: AnnounceReport?
 
     public init(_ configuration: Configuration, publisher: Publisher) {
         self.configuration = configuration
@@ -111,6 +120,8 @@ public actor StockUpdater: StockSink {
             }
         }
         let report = try await rebuildAndPublish(with: current)
+        // After the publish that made the change live: a shopper following the post finds it.
+        lastAnnouncements = await announce()
         return StockUpdateSummary(outcomes: outcomes, uploaded: report.uploaded.map(\.key),
                                   requests: publisher.target.counters.requests - requestsBefore,
                                   duration: Date().timeIntervalSince(started))

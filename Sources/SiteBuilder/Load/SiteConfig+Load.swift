@@ -6,7 +6,7 @@ import SiteSource
 extension SiteConfig {
     static let file = "dropgen.yaml"
     static let knownKeys = ["title", "description", "base_url", "currency", "timezone", "locale", "cadence", "media",
-                            "publish", "archive_after_days", "budgets", "stock"]
+                            "publish", "archive_after_days", "budgets", "stock", "announce"]
     static let mediaKeys = ["max_short_side", "max_height", "max_fps", "crf", "webm", "still_widths", "poster_widths", "quality",
                             "cache_dir", "max_pixels"]
 

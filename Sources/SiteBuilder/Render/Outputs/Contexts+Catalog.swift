@@ -20,6 +20,11 @@ extension Contexts {
                  "starts": .string(RFC3339.format(window.starts)), "ends": .string(RFC3339.format(window.ends))]
             }),
             "share_text": .string(shareText(drop)),
+            // Channel announcements name the badges that early access is for.
+            "early_access": drop.earlyAccess.map { access in
+                ["opens": .string(RFC3339.format(access.opens)),
+                 "badges": .array(access.badges.map { JSONValue.string(site.badge($0)?.name ?? $0) })]
+            } ?? .null,
         ]
         // Entries sit two levels deep: catalog → drops → entry.
         return .fragment(JSONText.encode(entry, pretty: true, level: 2))

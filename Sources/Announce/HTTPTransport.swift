@@ -1,0 +1,26 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Sends with async-http-client's shared client: a bounded time per request and a bounded answer.
+public struct HTTPTransport: AnnounceTransport {
+    public var timeout: TimeAmount
+    /// The most of an answer read: ids and errors are small.
+    public static let maxResponseBytes = 1 << 20
+
+    public init(timeout: TimeAmount = .seconds(20)) { self.timeout = timeout }
+
+    public func execute(_ request: OutboundRequest) async throws -> InboundResponse {
+        var outbound = HTTPClientRequest(url: request.url)
+        outbound.method = HTTPMethod(rawValue: request.method)
+        for (name, value) in request.headers.sorted(by: { $0.key < $1.key }) { outbound.headers.add(name: name, value: value) }
+        outbound.headers.add(name: "user-agent", value: "dropgen-announce")
+        outbound.body = .bytes(ByteBuffer(bytes: request.body))
+        let response = try await HTTPClient.shared.execute(outbound, timeout: timeout)
+        let body = try await response.body.collect(upTo: Self.maxResponseBytes)
+        var headers: [String: String] = [:]
+        for header in response.headers { headers[header.name.lowercased()] = header.value }
+        return InboundResponse(status: Int(response.status.code), headers: headers, body: Data(body.readableBytesView))
+    }
+}

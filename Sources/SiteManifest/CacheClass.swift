@@ -11,4 +11,8 @@ public enum CacheClass: String, Codable, Sendable, CaseIterable {
     /// The live stock files (`live.json`, `live/<slug>.json`): cached for seconds only
     /// (`publish.live_cache_control`), so pages that poll them follow a sale between builds.
     case live
+    /// Personal early-access pages (`access/<token>/…`): `private, no-store` and never indexed
+    /// (`X-Robots-Tag: noindex` where the target sets headers), so no shared cache keeps a
+    /// holder's page. The publisher deletes one as soon as a publish no longer has it.
+    case `private`
 }

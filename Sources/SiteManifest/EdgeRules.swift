@@ -9,6 +9,10 @@ public enum EdgeRules {
     /// The live stock files: a few seconds at the browser and the edge, then served stale while
     /// the edge fetches the next (`publish.live_cache_control`).
     public static let defaultLiveCacheControl = "public, max-age=5, s-maxage=5, stale-while-revalidate=30"
+    /// Personal early-access pages: kept by no cache, the browser's included.
+    public static let privateCacheControl = "private, no-store"
+    /// The folder of the personal early-access pages, `access/<token>/index.html`.
+    public static let privateFolder = "access/"
 
     /// `name.<hash>.ext` where hash is 8 to 64 lowercase hex characters.
     public static func isContentHashed(_ path: String) -> Bool {
@@ -27,6 +31,7 @@ public enum EdgeRules {
     }
 
     public static func cacheClass(for path: String) -> CacheClass {
+        if isPrivate(path) { return .private }
         if isContentHashed(path) { return .immutable }
         if isLiveFile(path) { return .live }
         if isRevalidated(path) { return .revalidate }
@@ -39,7 +44,19 @@ public enum EdgeRules {
         case .immutable: return immutableCacheControl
         case .revalidate, .mutable: return revalidate
         case .live: return live
+        case .private: return privateCacheControl
         }
+    }
+
+    /// Headers besides Content-Type and Cache-Control that a file of this class gets, where the
+    /// target can set them (the folder's `_headers`, `dropgen serve`; S3 keeps no such header).
+    public static func extraHeaders(for cacheClass: CacheClass) -> [(name: String, value: String)] {
+        cacheClass == .private ? [(name: "X-Robots-Tag", value: "noindex")] : []
+    }
+
+    /// Anything under `access/`: the personal early-access pages.
+    public static func isPrivate(_ path: String) -> Bool {
+        path.utf8.count > privateFolder.utf8.count && path.hasPrefix(privateFolder)
     }
 
     /// `live.json` and `live/<name>.json`: the files the live script polls.

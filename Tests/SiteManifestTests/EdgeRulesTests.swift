@@ -24,6 +24,11 @@ import Testing
         Case(path: "live/a/b.json", contentType: "application/json; charset=utf-8", hashed: false, cacheClass: .revalidate),
         Case(path: "live/.json", contentType: "application/octet-stream", hashed: false, cacheClass: .mutable),
         Case(path: "drops/live.json", contentType: "application/json; charset=utf-8", hashed: false, cacheClass: .revalidate),
+        // The personal early-access pages, whatever their name says.
+        Case(path: "access/Zk3_x-9QmT2vLp8aRc4NwYbE/index.html", contentType: "text/html; charset=utf-8", hashed: false, cacheClass: .private),
+        Case(path: "access/x/app.0123abcd.css", contentType: "text/css; charset=utf-8", hashed: true, cacheClass: .private),
+        Case(path: "access", contentType: "application/octet-stream", hashed: false, cacheClass: .mutable),
+        Case(path: "drops/access/index.html", contentType: "text/html; charset=utf-8", hashed: false, cacheClass: .revalidate),
         Case(path: "css/site.0123abcd.css", contentType: "text/css; charset=utf-8", hashed: true, cacheClass: .immutable),
         Case(path: "media/hero.0123456789abcdef.MP4", contentType: "video/mp4", hashed: true, cacheClass: .immutable),
         Case(path: ".0123abcd.css", contentType: "text/css; charset=utf-8", hashed: true, cacheClass: .immutable),
@@ -42,5 +47,11 @@ import Testing
         #expect(EdgeRules.contentType(for: expected.path) == expected.contentType)
         #expect(EdgeRules.isContentHashed(expected.path) == expected.hashed)
         #expect(EdgeRules.cacheClass(for: expected.path) == expected.cacheClass)
+    }
+
+    @Test func privateFilesAreKeptByNoCacheAndNotIndexed() {
+        #expect(EdgeRules.cacheControl(for: .private) == "private, no-store")
+        #expect(EdgeRules.extraHeaders(for: .private).map { "\($0.name): \($0.value)" } == ["X-Robots-Tag: noindex"])
+        #expect(CacheClass.allCases.filter { $0 != .private }.allSatisfy { EdgeRules.extraHeaders(for: $0).isEmpty })
     }
 }

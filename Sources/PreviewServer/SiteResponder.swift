@@ -66,6 +66,9 @@ struct SiteResponder: HTTPResponder {
             .eTag: etag,
             .acceptRanges: "bytes",
         ]
+        for extra in EdgeRules.extraHeaders(for: entry.cacheClass) {
+            if let name = HTTPField.Name(extra.name) { fields[name] = extra.value }
+        }
         if let match = headers[.ifNoneMatch], Self.matches(match, etag: etag) {
             return Response(status: .notModified, headers: fields)
         }

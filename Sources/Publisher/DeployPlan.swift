@@ -68,7 +68,8 @@ public struct DeployPlan: Sendable, Equatable {
     /// Keys of the build already in place, sorted.
     public var kept: [String]
     /// Named by a record of the target, unreferenced by every retained deploy and older than
-    /// the grace period, sorted.
+    /// the grace period, sorted; and every personal page (`EdgeRules.isPrivate`) that this
+    /// deploy no longer has, at once.
     public var prune: [PruneCandidate]
     /// Unreferenced but younger than the grace period: left for a later deploy, sorted.
     public var heldBack: [String]
@@ -176,8 +177,15 @@ extension DeployPlan {
         if let live { ours.formUnion(live.referencedKeys) }
         var prune: [PruneCandidate] = []
         var heldBack: [String] = []
+        // A personal page the new deploy does not have (revoked, or its drop gone) goes now,
+        // whatever the retention window and the grace period: its link must stop working.
+        let current = record?.referencedKeys ?? live?.referencedKeys ?? []
         for object in remote.values.sorted(by: { $0.key < $1.key })
-            where !referenced.contains(object.key) && ours.contains(object.key) {
+            where EdgeRules.isPrivate(object.key) && !current.contains(object.key) && ours.contains(object.key) {
+            prune.append(PruneCandidate(key: object.key, size: object.size, lastModified: object.lastModified))
+        }
+        for object in remote.values.sorted(by: { $0.key < $1.key })
+            where !EdgeRules.isPrivate(object.key) && !referenced.contains(object.key) && ours.contains(object.key) {
             if let modified = object.lastModified, now.timeIntervalSince(modified) >= config.grace {
                 prune.append(PruneCandidate(key: object.key, size: object.size, lastModified: modified))
             } else {
@@ -185,7 +193,7 @@ extension DeployPlan {
             }
         }
         return DeployPlan(record: record, pointer: newPointer, uploads: uploads, kept: kept.sorted(),
-                          prune: prune, heldBack: heldBack)
+                          prune: prune.sorted { $0.key < $1.key }, heldBack: heldBack)
     }
 
     /// Why `file` must be uploaded, or nil when the target already serves it as wanted.

@@ -33,8 +33,12 @@ public struct DeployRecord: Codable, Sendable, Equatable {
         }
 
         var headers: ObjectHeaders { ObjectHeaders(contentType: contentType, cacheControl: cacheControl, sha256: sha256) }
-        /// Where a copy of a non-hashed file's bytes lives; hashed files are their own copy.
-        var objectKey: String? { hashed ? nil : DeployRecord.objectsFolder + sha256 }
+        /// Where a copy of a non-hashed file's bytes lives; hashed files are their own copy. A
+        /// personal page (`EdgeRules.isPrivate`) has none: once a publish drops it, no copy of
+        /// it is left to restore, and a rollback never brings back a revoked or ended link.
+        var objectKey: String? { hashed || isPrivate ? nil : DeployRecord.objectsFolder + sha256 }
+        /// A personal early-access page: deleted as soon as a publish no longer has it.
+        var isPrivate: Bool { EdgeRules.isPrivate(path) }
 
         enum CodingKeys: String, CodingKey {
             case path, sha256, size, hashed

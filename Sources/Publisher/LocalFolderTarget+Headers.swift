@@ -26,11 +26,24 @@ extension LocalFolderTarget {
 
     /// The headers an object's URL gets from its rule.
     struct EdgeHeaders: Hashable, Sendable {
+        struct Extra: Hashable, Sendable {
+            var name, value: String
+        }
+
         var cacheControl: String
         var contentType: String?
+        /// What the key's cache class adds (`EdgeRules.extraHeaders`): `X-Robots-Tag` for the personal pages.
+        var extras: [Extra] = []
+
+        init(cacheControl: String, contentType: String?, key: String) {
+            self.cacheControl = cacheControl
+            self.contentType = contentType
+            extras = EdgeRules.extraHeaders(for: EdgeRules.cacheClass(for: key)).map { Extra(name: $0.name, value: $0.value) }
+        }
 
         var lines: [(name: String, value: String)] {
             [(name: "Cache-Control", value: cacheControl)] + (contentType.map { [(name: "Content-Type", value: $0)] } ?? [])
+                + extras.map { (name: $0.name, value: $0.value) }
         }
     }
 
@@ -46,7 +59,7 @@ extension LocalFolderTarget {
         var urls: [String: EdgeHeaders?] = [:]
         for object in objects {
             let own = object.key.hasPrefix(".dropgen/") || object.key.hasPrefix(metaFolder + "/")
-            let headers = own ? nil : object.cacheControl.map { EdgeHeaders(cacheControl: $0, contentType: object.contentType) }
+            let headers = own ? nil : object.cacheControl.map { EdgeHeaders(cacheControl: $0, contentType: object.contentType, key: object.key) }
             urls["/" + object.key] = .some(headers)
             if object.key == "index.html" {
                 urls["/"] = .some(headers)

@@ -56,14 +56,17 @@ extension Publisher {
             for file in try DeployRecord.decode(data, key: DeployRecord.key(for: pointer.id)).files { liveFiles[file.path] = file }
         }
 
-        // Everything the deploy needs must still be there before anything changes.
+        // Everything the deploy needs must still be there before anything changes; personal pages
+        // are not restored (they stay what the newest publish made them: a revoked or ended link
+        // never works again), so they are not needed.
         let missing = record.files.compactMap { file -> String? in
+            guard !file.isPrivate else { return nil }
             let key = file.objectKey ?? file.path
             return remote[key] == nil ? key : nil
         }.sorted()
         if !missing.isEmpty { throw PublishError.deployIncomplete(id: wanted, missing: missing) }
         // And hold the bytes the record names, as far as the listing tells (a folder's sidecars do).
-        for file in record.files {
+        for file in record.files where !file.isPrivate {
             let key = file.objectKey ?? file.path
             guard let object = remote[key] else { continue }
             if object.size != file.size || (object.sha256.map { $0 != file.sha256 } ?? false) {
@@ -74,7 +77,7 @@ extension Publisher {
         }
 
         let copies = record.files.filter { file in
-            guard !file.hashed else { return false }
+            guard !file.hashed, !file.isPrivate else { return false }
             if let live = liveFiles[file.path], live == file, let object = remote[file.path], object.size == file.size {
                 return false
             }

@@ -88,9 +88,11 @@ public struct Publisher: Sendable {
             plan = DeployPlan.make(local: manifest, live: state.live, pointer: state.pointer, remote: state.remote,
                                    retained: state.retained, named: state.named, config: config, now: now)
         }
-        // Without a listing nothing is known to be unreferenced: no prune, nothing held back.
+        // Without a listing nothing is known to be unreferenced: no prune, nothing held back;
+        // but for the personal pages the live deploy has and this one does not (the live record
+        // names them, as uploaded and verified): a revoked link stops at this publish.
         if !state.listed {
-            plan.prune = []
+            plan.prune = plan.prune.filter { EdgeRules.isPrivate($0.key) }
             plan.heldBack = []
         }
         return plan
@@ -189,15 +191,19 @@ public struct Publisher: Sendable {
                                    previousID: state.pointer?.id, uploaded: [], skipped: plan.kept.count, deleted: [],
                                    heldBack: plan.heldBack.count, pruneRefused: 0, bytes: 0, requests: 0, retries: 0,
                                    duration: 0, purged: [], warnings: [])
-        let pruneAllowed = plan.prune.count <= config.maxDeletes || allowManyDeletes
+        // Personal pages are deleted whatever `max_deletes` says: a revoked link must stop working.
+        let privatePrune = plan.prune.filter { EdgeRules.isPrivate($0.key) }
+        let refusable = plan.prune.count - privatePrune.count
+        let pruneAllowed = refusable <= config.maxDeletes || allowManyDeletes
+        let deletions = pruneAllowed ? plan.prune : privatePrune
         // The pointer this deploy writes says when the target was last listed and pruned; a
         // refused prune leaves the old time, so the next publish lists (and warns) again.
         if state.listed && pruneAllowed { plan.stampPruned(at: clock()) }
         if dryRun {
             report.uploaded = plan.uploads.map { .init(key: $0.key, reason: $0.reason.rawValue, bytes: $0.size) }
             report.bytes = plan.uploadBytes
-            report.deleted = pruneAllowed ? plan.prune.map(\.key) : []
-            report.pruneRefused = pruneAllowed ? 0 : plan.prune.count
+            report.deleted = deletions.map(\.key)
+            report.pruneRefused = pruneAllowed ? 0 : refusable
             return finish(report, started: started)
         }
         progress(.planned(files: plan.uploads.count, bytes: plan.uploadBytes))
@@ -238,14 +244,14 @@ public struct Publisher: Sendable {
                 }
             }
         }
-        if pruneAllowed {
+        do {
             let target = self.target
             let progress = self.progress
             // Pages first: an old page must never outlive the assets it names. Records last: a
             // prune cut short leaves every object it did not reach named by a record.
-            let records = plan.prune.filter { DeployRecord.isRecordKey($0.key) }
-            let pages = plan.prune.filter { EdgeRules.fileExtension($0.key) == "html" && !DeployRecord.isRecordKey($0.key) }
-            let rest = plan.prune.filter { EdgeRules.fileExtension($0.key) != "html" && !DeployRecord.isRecordKey($0.key) }
+            let records = deletions.filter { DeployRecord.isRecordKey($0.key) }
+            let pages = deletions.filter { EdgeRules.fileExtension($0.key) == "html" && !DeployRecord.isRecordKey($0.key) }
+            let rest = deletions.filter { EdgeRules.fileExtension($0.key) != "html" && !DeployRecord.isRecordKey($0.key) }
             let batches = [pages, rest, records]
             for batch in batches {
                 _ = try await Self.forEach(batch, width: config.workers) { candidate in
@@ -255,10 +261,11 @@ public struct Publisher: Sendable {
                 }
             }
             report.deleted = batches.joined().map(\.key)
-            if !plan.prune.isEmpty && plan.record == nil { try await target.didChangeLive() }
-        } else {
-            report.pruneRefused = plan.prune.count
-            report.warnings.append(PublishError.tooManyDeletes(count: plan.prune.count, limit: config.maxDeletes).description)
+            if !deletions.isEmpty && plan.record == nil { try await target.didChangeLive() }
+        }
+        if !pruneAllowed {
+            report.pruneRefused = refusable
+            report.warnings.append(PublishError.tooManyDeletes(count: refusable, limit: config.maxDeletes).description)
         }
         return finish(report, started: started)
     }

@@ -57,7 +57,7 @@ enum HeaderRulesModel {
         var rules: [LocalFolderTarget.HeaderRule] = []
         for object in objects where !object.key.hasPrefix(".dropgen/") {
             guard let cacheControl = object.cacheControl else { continue }
-            let headers = LocalFolderTarget.EdgeHeaders(cacheControl: cacheControl, contentType: object.contentType).lines
+            let headers = LocalFolderTarget.EdgeHeaders(cacheControl: cacheControl, contentType: object.contentType, key: object.key).lines
             rules.append(.init(path: "/" + object.key, headers: headers))
             if object.key == "index.html" {
                 rules.append(.init(path: "/", headers: headers))

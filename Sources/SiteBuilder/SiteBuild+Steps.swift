@@ -52,6 +52,8 @@ extension SiteBuild {
             var (site, jobs) = try await Site.load(root: root, now: options.now, cache: cache)
             // After the content cache: the cached drops keep their front-matter stock.
             let unknownStock = options.stock.map { site.apply(stock: $0) } ?? []
+            // After the stock: a drop sold out in early access keeps its holders' pages open.
+            try site.planAccess(secret: options.accessSecret)
             return Loaded(site: site, jobs: jobs, cache: cache, previous: previous, remembered: remembered != nil,
                           unknownStock: unknownStock)
         }

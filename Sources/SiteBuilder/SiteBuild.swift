@@ -23,9 +23,14 @@ public enum SiteBuild {
         /// The stock ledger (`stock.from`, `--stock-from`): an entry overrides its drop's
         /// `remaining`, and the state follows. Its digest is one of the build's inputs.
         public var stock: StockLedger?
+        /// The key of the personal early-access pages' links (`AccessToken`): by default
+        /// `DROPGEN_ACCESS_SECRET` from the environment. Used for the tokens, kept in no output.
+        public var accessSecret: String?
 
         public init(siteRoot: URL, output: URL? = nil, now: Date, pruneCache: Bool = false,
-                    progress: (@Sendable (Progress) -> Void)? = nil, session: Session? = nil, stock: StockLedger? = nil) {
+                    progress: (@Sendable (Progress) -> Void)? = nil, session: Session? = nil, stock: StockLedger? = nil,
+                    accessSecret: String? = SiteBuild.environmentAccessSecret) {
+            self.accessSecret = accessSecret
             self.siteRoot = siteRoot
             self.output = output
             self.now = now
@@ -81,6 +86,11 @@ public enum SiteBuild {
             destination.discard()
             throw error
         }
+    }
+
+    /// `DROPGEN_ACCESS_SECRET`, when set and not empty.
+    public static var environmentAccessSecret: String? {
+        ProcessInfo.processInfo.environment[AccessToken.secretVariable].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// The earliest instant after the build clock at which any drop changes state.

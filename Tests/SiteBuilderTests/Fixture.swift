@@ -92,15 +92,20 @@ final class Fixture: Sendable {
 
     static let now = RFC3339.parse("2026-12-05T12:00:00+01:00")!
 
+    /// The key of the personal early-access pages in tests (never the environment's).
+    static let accessSecret = "test-access-secret-0123456789abcdef"
+
     @discardableResult
-    func build(now: Date = Fixture.now, out: String = "public") async throws -> SiteBuild.Report {
-        try await SiteBuild.run(SiteBuild.Options(siteRoot: root, output: root.appendingPathComponent(out), now: now)).report
+    func build(now: Date = Fixture.now, out: String = "public", accessSecret: String? = Fixture.accessSecret) async throws
+        -> SiteBuild.Report {
+        try await SiteBuild.run(SiteBuild.Options(siteRoot: root, output: root.appendingPathComponent(out), now: now,
+                                                  accessSecret: accessSecret)).report
     }
 
     /// The diagnostics of a build that must fail.
-    func errors(now: Date = Fixture.now) async throws -> [String] {
+    func errors(now: Date = Fixture.now, accessSecret: String? = Fixture.accessSecret) async throws -> [String] {
         do {
-            try await build(now: now)
+            try await build(now: now, accessSecret: accessSecret)
         } catch let failure as BuildFailed {
             return failure.diagnostics.map(\.description)
         }

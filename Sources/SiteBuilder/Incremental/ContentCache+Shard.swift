@@ -92,6 +92,7 @@ struct ShardWriter {
             writer.date(access.opens)
             writer.list(access.badges) { $0.string($1) }
             writer.optional(access.buyURL) { $0.string($1) }
+            writer.list(access.revoke) { $0.string($1) }
         }
         list(drop.pickup) { writer, window in
             writer.string(window.location)
@@ -175,7 +176,8 @@ struct ShardReader {
         let perCustomerLimit = try optional { try $0.int() }
         let statusOverride = try optional { try $0.state() }
         let earlyAccess = try optional { reader in
-            EarlyAccess(opens: try reader.date(), badges: try reader.list { try $0.string() }, buyURL: try reader.optional { try $0.string() })
+            EarlyAccess(opens: try reader.date(), badges: try reader.list { try $0.string() }, buyURL: try reader.optional { try $0.string() },
+                        revoke: try reader.list { try $0.string() })
         }
         let pickup = try list { reader in
             PickupWindow(location: try reader.string(), address: try reader.optional { try $0.string() },

@@ -19,7 +19,7 @@ import Glibc
 public final class ContentCache: @unchecked Sendable {
     static let folder = ".dropgen-cache/content"
     /// Bumped whenever parsing or the cached shape changes, which empties every old cache.
-    static let format = 7
+    static let format = 8
     static let shardNames = "0123456789abcdef".map(String.init)
 
     private let lock = NSLock()

@@ -27,6 +27,8 @@ struct InputStamps: Sendable, Equatable {
     var now: String
     /// The digest of the stock ledger the build applied (`SiteBuild.Options.stock`); nil for none.
     var stock: String?
+    /// A digest of the access secret (`AccessToken.stamp`); nil without one.
+    var access: String?
     /// By path: site-relative, or absolute for the executable.
     var files: [String: Stamp]
     /// The output the build wrote, path → size: checked (by `stat`) before a build is skipped.
@@ -94,11 +96,12 @@ struct InputStamps: Sendable, Equatable {
     /// Same files, same bytes, same clock, same stock. Times may differ: they say nothing about
     /// the bytes. Outputs are not compared: they are what the inputs make.
     func sameInputs(as other: InputStamps) -> Bool {
-        now == other.now && stock == other.stock && files.count == other.files.count
+        now == other.now && stock == other.stock && access == other.access && files.count == other.files.count
             && files.allSatisfy { path, stamp in other.files[path].map { $0.size == stamp.size && $0.sha256 == stamp.sha256 } ?? false }
     }
 
-    /// The clock on the second line, an `s <digest>` line for a stock ledger, then one
+    /// The clock on the second line, an `s <digest>` line for a stock ledger, an `a <digest>`
+    /// line for an access secret, then one
     /// `i <sha256> <size> <time> <path>` line per input and one `o <size> <path>` line per
     /// output, each sorted by path.
     func encoded() -> Data {
@@ -106,6 +109,7 @@ struct InputStamps: Sendable, Equatable {
         text.line(Self.format)
         text.line(now)
         if let stock { text.line("s", stock) }
+        if let access { text.line("a", access) }
         for (path, stamp) in files.sorted(by: { $0.key < $1.key }) {
             text.line("i", stamp.sha256, String(stamp.size), String(stamp.modified), path)
         }
@@ -159,6 +163,8 @@ struct InputStamps: Sendable, Equatable {
                     stamps.files[text(afterTime..<current.upperBound)] = Stamp(size: size, modified: modified, sha256: text(hash))
                 case UInt8(ascii: "s"):
                     stamps.stock = text(current.lowerBound + 2..<current.upperBound)
+                case UInt8(ascii: "a"):
+                    stamps.access = text(current.lowerBound + 2..<current.upperBound)
                 case UInt8(ascii: "o"):
                     let (size, afterSize) = field(current, from: current.lowerBound + 2)
                     guard afterSize <= current.upperBound, let size = integer(size) else { return nil }

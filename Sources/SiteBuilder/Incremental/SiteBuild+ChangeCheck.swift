@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import SiteManifest
 
@@ -30,6 +31,8 @@ extension SiteBuild.Run {
         var (current, allKnown) = await InputStamps.current(found, siteRoot: root, now: options.now, previous: previousStamps)
         // A stock change is a change: the pages showing that stock must be built again.
         current.stock = options.stock?.digest
+        // So is a new access secret: every personal page's link changes with it.
+        current.access = options.accessSecret.map { AccessToken.stamp(secret: SymmetricKey(data: Data($0.utf8))) }
         if let previousStamps, current.sameInputs(as: previousStamps), !options.pruneCache, await intact,
            var report = try Self.unchanged(output, previous: previousStamps, current: allKnown ? nil : current) {
             report.seconds = stages.finish()

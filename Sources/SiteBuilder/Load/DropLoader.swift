@@ -136,18 +136,22 @@ enum DropLoader {
         }
 
         var earlyAccess: EarlyAccess?
+        var revokeLine: Int?
         if let access = fields.fields("early_access", log: &log) {
-            access.checkKeys(known: ["opens", "badges", "buy_url"], required: ["opens", "badges"], log: &log)
+            revokeLine = access.line(of: "revoke")
+            access.checkKeys(known: ["opens", "badges", "buy_url", "revoke"], required: ["opens", "badges"], log: &log)
             var accessURL: String?
             if let url = access.string("buy_url", log: &log), Site.checkURL(url, key: access.keyPath("buy_url"), fields: fields, at: access.node("buy_url"), log: &log) {
                 accessURL = url
             }
             let badges = access.stringList("badges", log: &log)
+            // Checked against the holders once the badges are computed (`Site.planAccess`).
+            let revoke = access.stringList("revoke", log: &log)
             if let accessOpens = access.timestamp("opens", log: &log) {
                 if let opens, accessOpens >= opens {
                     log.add(access.diagnostic("opens", "must be before the drop opens (\(RFC3339.format(opens)))"))
                 }
-                earlyAccess = EarlyAccess(opens: accessOpens, badges: badges, buyURL: accessURL)
+                earlyAccess = EarlyAccess(opens: accessOpens, badges: badges, buyURL: accessURL, revoke: revoke)
             }
         }
 
@@ -215,6 +219,7 @@ enum DropLoader {
 
         var lines: [String: Int] = [:]
         for key in fields.keys { lines[key] = fields.line(of: key) }
+        if let revokeLine { lines[Drop.revokeLineKey] = revokeLine }
         for (index, mark) in aliasMarks.enumerated() {
             if let mark {
                 lines[Drop.aliasLineKey(index)] = mark.line

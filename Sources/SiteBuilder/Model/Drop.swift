@@ -84,8 +84,11 @@ public struct Drop: Sendable, Codable {
 public struct EarlyAccess: Sendable, Codable {
     public var opens: Date
     public var badges: [String]
-    /// Where badge holders check out during early access (e.g. a code-gated link).
+    /// Where badge holders check out during early access (e.g. a code-gated link). Printed only
+    /// on their personal pages (`AccessPage`), never on a public one.
     public var buyURL: String?
+    /// Holders whose personal page is no longer made (a leaked link): `early_access.revoke`.
+    public var revoke: [String] = []
 }
 
 public struct PickupWindow: Sendable, Codable {
@@ -96,6 +99,9 @@ public struct PickupWindow: Sendable, Codable {
 }
 
 extension Drop {
+    /// The line of `early_access.revoke`, for errors about a revoked holder.
+    static let revokeLineKey = "early_access.revoke"
+
     static func aliasLineKey(_ index: Int) -> String { "aliases[\(index)]" }
     static func aliasColumnKey(_ index: Int) -> String { "aliases[\(index)]:column" }
 

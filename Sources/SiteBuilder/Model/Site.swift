@@ -20,6 +20,8 @@ public struct Site: Sendable {
     /// The stock ledger applied to the drops (`SiteBuild.Options.stock`), if any: the live files
     /// name each entry's time.
     public internal(set) var stock: StockLedger?
+    /// The personal early-access pages (`planAccess`), by drop then holder; empty until planned.
+    public internal(set) var access: [AccessPage] = []
 
     /// Position of each creator by id: pages look creators up once per drop card.
     private var creatorIndex: [String: Int] = [:]

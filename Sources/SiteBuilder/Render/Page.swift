@@ -7,13 +7,15 @@ enum Page: Sendable, Hashable {
     case home, dropArchive(page: Int), drop(Int), creators, creator(Int), badges, badge(Int), tag(String), policy(Int)
     case schedule, pickups, trust, event(Int)
     case alias(String, target: Int)
+    /// A holder's personal early-access page: its position in `Site.access`.
+    case access(Int)
     case notFound
 
     /// A drop's page or redirect: there is one or more of these per drop, each small; the other
     /// pages are few, and most list many drops.
     var comesByTheThousand: Bool {
         switch self {
-        case .drop, .alias: true
+        case .drop, .alias, .access: true
         default: false
         }
     }
@@ -37,6 +39,7 @@ enum Page: Sendable, Hashable {
         case .pickups: return "pickups/index.html"
         case .trust: return "trust/index.html"
         case .event(let index): return "events/\(site.events[index].id)/index.html"
+        case .access(let index): return site.access[index].outputPath
         case .notFound: return "404.html"
         }
     }
@@ -65,6 +68,7 @@ enum Page: Sendable, Hashable {
         pages += site.badges.indices.map { .badge($0) }
         pages += site.policies.indices.map { .policy($0) }
         pages += tags.map { .tag($0) }
+        pages += site.access.indices.map { .access($0) }
         return pages
     }
 }

@@ -45,6 +45,10 @@ struct PageRenderer: Sendable {
                     contexts.listedInputs((contexts.dropsByCreator[creator.id] ?? []).reversed())]
         case .alias(let alias, let target):
             return ["redirect", globals, .string(alias), .string(contexts.dropInputs[site.drops[target].slug] ?? "")]
+        case .access(let index):
+            // Every holder's page of a drop is the same page: the token is in its path alone.
+            let access = site.access[index], drop = site.drops[access.drop]
+            return ["access", globals, .bool(access.isOpen), .string(contexts.dropInputs[drop.slug] ?? contexts.inputs(of: drop))]
         default:
             return nil
         }
@@ -61,7 +65,9 @@ struct PageRenderer: Sendable {
     }
 
     /// A drop's own page; also rendered alone, against the last build, for a quick preview of an edit.
-    func dropPage(_ drop: Drop) -> (String, [String: TemplateValue]) {
+    /// With `holder`, a badge holder's personal page of it: the holders' checkout during early
+    /// access, never indexed, its canonical URL the public page's.
+    func dropPage(_ drop: Drop, holder: Bool = false) -> (String, [String: TemplateValue]) {
         let config = site.config
         var page = contexts.page(title: "\(drop.title) · \(config.title)", path: drop.path, description: drop.summary,
                                  type: "product", image: drop.hero?.ogImage ?? drop.images.first?.variants.last,
@@ -74,7 +80,8 @@ struct PageRenderer: Sendable {
         if let hero = drop.hero, hero.posters.count > 1 {
             page["preload_srcset"] = .string(hero.posters.map { "/\($0.path) \($0.width)w" }.joined(separator: ", "))
         }
-        return ("drop", ["page": page, "drop": contexts.drop(drop, full: true)])
+        if holder { page["robots"] = "noindex, nofollow" }
+        return ("drop", ["page": page, "drop": contexts.drop(drop, full: true, holder: holder)])
     }
 
     private func pageContext(_ page: Page) -> (String, [String: TemplateValue]) {
@@ -167,6 +174,13 @@ struct PageRenderer: Sendable {
                 "page": contexts.page(title: "\(event.title) · \(config.title)", path: event.path, description: event.summary, type: "website"),
                 "event": contexts.event(event),
             ])
+        case .access(let index):
+            let access = site.access[index], drop = site.drops[access.drop]
+            if access.isOpen { return dropPage(drop, holder: true) }
+            // The window has ended: the link leads to the public page, at everyone's terms.
+            var page = contexts.page(title: drop.title, path: drop.path, description: drop.summary)
+            page["robots"] = "noindex, nofollow"
+            return ("redirect", ["page": page, "target": .string(drop.path), "drop": contexts.drop(drop), "access_ended": true])
         case .notFound:
             var page = contexts.page(title: "Not found · \(config.title)", path: "/404.html", description: "")
             page["robots"] = "noindex"

@@ -74,7 +74,8 @@ struct RenderPass: Sendable {
         let site = contexts.site
         let pagePaths = outputPaths.map { "/" + ($0.hasSuffix("index.html") ? String($0.dropLast(10)) : $0) }
         let aliasPaths = Set(site.drops.flatMap(\.aliases))
-        let sitemapPaths = pagePaths.filter { $0 != "/404.html" && !aliasPaths.contains($0) }
+        // Never a personal page: their links are for their holders alone.
+        let sitemapPaths = pagePaths.filter { $0 != "/404.html" && !aliasPaths.contains($0) && !EdgeRules.isPrivate(String($0.dropFirst())) }
         let clock = TemplateValue.string(RFC3339.format(site.now)), globals = TemplateValue.string(contexts.globals)
         let listed = contexts.liveListedDrops
         return [
@@ -163,6 +164,10 @@ struct RenderPass: Sendable {
         do throws(Diagnostic) {
             let html = try renderer.render(template, context)
             if case .drop(let index) = page, let problem = Consistency.check(html, drop: site.drops[index], site: site) {
+                return .failed(problem)
+            }
+            if case .access(let index) = page, site.access[index].isOpen,
+               let problem = Consistency.check(html, drop: site.drops[site.access[index].drop], site: site) {
                 return .failed(problem)
             }
             return made(path, Data(html), fingerprint: fingerprint)

@@ -7,9 +7,9 @@ import SiteSource
 /// output would replace it (`/index.html`, another maker's `/creators/<id>/`), or need a file
 /// as a folder (`/feed.xml/` over `feed.xml`).
 struct ReservedPaths {
-    /// Folders dropgen owns whole: media (content-hashed names, `ContentHash.outputPath`) and
-    /// the build's own records.
-    static let ownedFolders: Set<String> = ["media", ".dropgen"]
+    /// Folders dropgen owns whole: media (content-hashed names, `ContentHash.outputPath`), the
+    /// personal early-access pages (`access/<token>/`) and the build's own records.
+    static let ownedFolders: Set<String> = ["media", "access", ".dropgen"]
     /// Written by `dropgen publish` beside the build's files (the folder target's cache rules).
     static let publishedFiles = ["_headers"]
 

@@ -13,11 +13,22 @@ extension Contexts {
         if let price = drop.price { parts.append(price.formatted(currency: site.config.currency)) }
         if let scarcity = scarcity(drop) { parts.append(scarcity) }
         switch drop.state {
-        case .scheduled: if let opens = drop.opens { parts.append("opens \(display(opens))") }
-        case .earlyAccess: if let opens = drop.opens { parts.append("early access now, everyone from \(display(opens))") }
+        case .scheduled:
+            if let opens = drop.opens {
+                let early = drop.earlyAccess.map { " (\(holdersOf($0)) from \(display($0.opens)))" } ?? ""
+                parts.append("opens \(display(opens))" + early)
+            }
+        case .earlyAccess:
+            let access = drop.earlyAccess.map { "early access for \(holdersOf($0))" } ?? "early access"
+            parts.append(access + (drop.opens.map { " until \(display($0)); opens to everyone then" } ?? ""))
         case .live: if let closes = drop.closes { parts.append("live until \(display(closes))") } else { parts.append("live now") }
         default: parts.append(drop.state.label.lowercased())
         }
         return parts.joined(separator: " · ") + " " + site.config.absoluteURL(drop.path)
+    }
+
+    /// "holders of Repeat buyer": who early access is for, as every public text says it.
+    func holdersOf(_ access: EarlyAccess) -> String {
+        "holders of " + access.badges.map { site.badge($0)?.name ?? $0 }.joined(separator: " or ")
     }
 }

@@ -149,19 +149,33 @@ struct Contexts: Sendable {
 
     // MARK: drops
 
-    /// A drop's card, or with `full` everything its own page shows.
-    func drop(_ drop: Drop, full: Bool = false) -> TemplateValue {
-        full ? makeDrop(drop, full: true) : cards.value(for: drop.slug) { makeDrop(drop, full: false) }
+    /// A drop's card, or with `full` everything its own page shows; with `holder` too, what a
+    /// badge holder's personal page shows (`AccessPage`): the holders' checkout.
+    func drop(_ drop: Drop, full: Bool = false, holder: Bool = false) -> TemplateValue {
+        full ? makeDrop(drop, full: true, holder: holder) : cards.value(for: drop.slug) { makeDrop(drop, full: false, holder: false) }
     }
 
-    private func makeDrop(_ drop: Drop, full: Bool) -> TemplateValue {
+    /// The holders' checkout of a drop with early access: its own, else the drop's.
+    static func earlyAccessURL(_ drop: Drop) -> String? {
+        drop.earlyAccess.map { $0.buyURL ?? drop.buyURL } ?? nil
+    }
+
+    /// The checkout a public page may name: the drop's, except while early access is open or to
+    /// come and the holders check out at that same link (it would let anyone in early).
+    func publicBuyURL(_ drop: Drop) -> String? {
+        guard let access = drop.earlyAccess, access.buyURL == nil else { return drop.buyURL }
+        let everyone = drop.state != .scheduled && drop.state != .earlyAccess && (drop.opens.map { $0 <= site.now } ?? true)
+        return everyone ? drop.buyURL : nil
+    }
+
+    private func makeDrop(_ drop: Drop, full: Bool, holder: Bool) -> TemplateValue {
         let currency = site.config.currency
+        let publicURL = publicBuyURL(drop)
+        let canBuy = holder ? drop.state == .earlyAccess && Self.earlyAccessURL(drop) != nil : drop.state == .live && publicURL != nil
         var context: [String: TemplateValue] = [
             "slug": .string(drop.slug), "url": .string(drop.path), "permalink": .string(site.config.absoluteURL(drop.path)),
             "title": .string(drop.title), "summary": .string(drop.summary), "state": .string(drop.state.rawValue),
-            "state_label": .string(drop.state.label), "is_\(drop.state.rawValue)": true,
-            "can_buy": .bool(drop.state == .live && drop.buyURL != nil
-                || drop.state == .earlyAccess && (drop.earlyAccess?.buyURL ?? drop.buyURL) != nil),
+            "state_label": .string(drop.state.label), "is_\(drop.state.rawValue)": true, "can_buy": .bool(canBuy),
         ]
         if let creator = site.creator(drop.creatorID) {
             context["creator"] = ["id": .string(creator.id), "name": .string(creator.name), "url": .string(creator.path),
@@ -189,17 +203,27 @@ struct Contexts: Sendable {
         context.reserveCapacity(context.count + 16)
 
         context["body"] = .string(drop.bodyHTML)
-        // During early access the holders' checkout link wins, when there is one.
-        if let buyURL = drop.state == .earlyAccess ? drop.earlyAccess?.buyURL ?? drop.buyURL : drop.buyURL {
-            context["buy_url"] = .string(buyURL)
+        if holder {
+            // The holders' checkout, which no public page names; the live script shows it when
+            // the window opens (`data-early-href`) and switches to the drop's at the opening.
+            if let early = Self.earlyAccessURL(drop) {
+                if drop.state == .earlyAccess { context["buy_url"] = .string(early) }
+                context["early_buy_url"] = .string(early)
+            }
+            if let live = drop.buyURL ?? Self.earlyAccessURL(drop) { context["live_buy_url"] = .string(live) }
+            context["access"] = true
+        } else if let publicURL {
+            context["buy_url"] = .string(publicURL)
+            // The checkout once the drop is live: the live script enables it at the opening.
+            context["live_buy_url"] = .string(publicURL)
         }
-        // The checkout once the drop is live: the live script enables it at the opening.
-        if let buyURL = drop.buyURL { context["live_buy_url"] = .string(buyURL) }
         if let access = drop.earlyAccess {
-            context["early_access"] = [
-                "opens": time(access.opens),
+            var early: TemplateValue = [
+                "opens": time(access.opens), "is_open": .bool(drop.state == .earlyAccess),
                 "badges": .list(access.badges.compactMap { site.badge($0) }.map { ["name": .string($0.name), "url": .string($0.path)] }),
             ]
+            if let opens = drop.opens { early["until"] = time(opens) }
+            context["early_access"] = early
         }
         context["pickup"] = .list(drop.pickup.map(pickup))
         context["has_pickup"] = .bool(!drop.pickup.isEmpty)
@@ -254,6 +278,7 @@ struct Contexts: Sendable {
 
     func heroContext(_ hero: HeroMedia) -> TemplateValue {
         let poster = hero.posters.first
+        let width = hero.clips.first?.width ?? poster?.width ?? 0, height = hero.clips.first?.height ?? poster?.height ?? 0
         return [
             "alt": .string(hero.alt),
             "sources": .list(hero.clips.map { ["src": .string("/" + $0.path), "type": .string($0.contentType)] }),

@@ -24,7 +24,10 @@ extension Contexts {
             var summary = drop.state.label
             if let price = drop.price { summary += " · " + price.formatted(currency: config.currency) }
             if let scarcity = scarcity(drop) { summary += " · " + scarcity }
-            if let opens = drop.opens { summary += " · opens " + clock.display(opens) }
+            if let access = drop.earlyAccess, drop.state == .scheduled || drop.state == .earlyAccess {
+                summary += " · early access for \(holdersOf(access)) from " + clock.display(access.opens)
+            }
+            if let opens = drop.opens { summary += " · opens " + clock.display(opens) + (drop.earlyAccess == nil ? "" : " to everyone") }
             if !drop.summary.isEmpty { summary += "\n\n" + drop.summary }
             xml += """
               <entry>

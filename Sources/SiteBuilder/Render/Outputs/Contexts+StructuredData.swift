@@ -23,7 +23,8 @@ extension Contexts {
         if let creator {
             offer["seller"] = ["@type": "Person", "name": .string(creator.name), "url": .string(config.absoluteURL(creator.path))]
         }
-        if let opens = drop.earlyAccess?.opens ?? drop.opens { offer["availabilityStarts"] = .string(iso(opens)) }
+        // When everyone may buy: early access is for badge holders only (the availability says PreSale meanwhile).
+        if let opens = drop.opens ?? drop.earlyAccess?.opens { offer["availabilityStarts"] = .string(iso(opens)) }
         if let closes = drop.closes { offer["availabilityEnds"] = .string(iso(closes)) }
         if let until = drop.priceUntil ?? drop.closes { offer["priceValidUntil"] = .string(iso(until)) }
         if let limit = drop.perCustomerLimit {

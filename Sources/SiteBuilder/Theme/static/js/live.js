@@ -65,6 +65,11 @@
         if (link.getAttribute("data-href")) link.href = link.getAttribute("data-href");
         link.textContent = "Buy now";
         buy.hidden = false;
+      } else if (state === "early_access" && link.getAttribute("data-early-href")) {
+        // A holder's personal page: the holders' checkout from the window's opening.
+        link.href = link.getAttribute("data-early-href");
+        link.textContent = "Buy with early access";
+        buy.hidden = false;
       } else if (state !== "early_access") {
         buy.hidden = true;
       }

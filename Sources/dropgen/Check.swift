@@ -31,6 +31,8 @@ struct Check: AsyncParsableCommand {
         if json {
             try printJSON(report)
         } else {
+            // Each clip's size against its budget, passing or not: a clip near the limit is news.
+            for clip in report.clips.prefix(100) { print(LineSafe.terminalEscaped(clip.description)) }
             // As with build errors: the first 100, then how many more (`--json` lists them all).
             for violation in report.violations.prefix(100) { print(LineSafe.terminalEscaped(violation.description)) }
             let count = report.violations.count

@@ -19,10 +19,13 @@ public struct Budgets: Sendable, Equatable, Codable {
     public var liveKBGzip: Double = 4
     /// Each `live/<slug>.json`, gzipped: what a product page polls.
     public var liveDropKBGzip: Double = 1
+    /// `dropgen probe`: the p95 first byte of hero clips and posters, in milliseconds (the playbook's figure).
+    public var heroFirstByteMs: Double = 120
 
     public init() {}
 
-    static let keys = ["page_kb_gzip", "poster_kb", "hero_clip_kb", "page_weight_kb", "live_kb_gzip", "live_drop_kb_gzip"]
+    static let keys = ["page_kb_gzip", "poster_kb", "hero_clip_kb", "page_weight_kb", "live_kb_gzip", "live_drop_kb_gzip",
+                       "hero_first_byte_ms"]
 
     enum CodingKeys: String, CodingKey {
         case pageKBGzip = "page_kb_gzip"
@@ -31,6 +34,7 @@ public struct Budgets: Sendable, Equatable, Codable {
         case pageWeightKB = "page_weight_kb"
         case liveKBGzip = "live_kb_gzip"
         case liveDropKBGzip = "live_drop_kb_gzip"
+        case heroFirstByteMs = "hero_first_byte_ms"
     }
 
     /// Parses `budgets:`; a missing key keeps its default.
@@ -40,12 +44,13 @@ public struct Budgets: Sendable, Equatable, Codable {
         fields.checkKeys(known: keys, log: &log)
         let targets: [(String, WritableKeyPath<Budgets, Double>)] = [
             ("page_kb_gzip", \.pageKBGzip), ("poster_kb", \.posterKB), ("hero_clip_kb", \.heroClipKB), ("page_weight_kb", \.pageWeightKB),
-            ("live_kb_gzip", \.liveKBGzip), ("live_drop_kb_gzip", \.liveDropKBGzip),
+            ("live_kb_gzip", \.liveKBGzip), ("live_drop_kb_gzip", \.liveDropKBGzip), ("hero_first_byte_ms", \.heroFirstByteMs),
         ]
         for (key, path) in targets {
             guard let node = fields.node(key) else { continue }
             guard let text = node.scalar?.string, let value = Double(text), value.isFinite, value > 0 else {
-                log.add(fields.diagnostic(key, "expected a positive size in KB such as 14, got \(node.described)"))
+                let expected = key.hasSuffix("_ms") ? "a positive time in milliseconds such as 120" : "a positive size in KB such as 14"
+                log.add(fields.diagnostic(key, "expected \(expected), got \(node.described)"))
                 continue
             }
             budgets[keyPath: path] = value
@@ -97,14 +102,7 @@ extension SiteCheck {
         }
 
         // Posters and clips are checked once each, naming the first page that shows them.
-        var posters: [String: String] = [:], clips: [String: String] = [:]
-        for (page, references) in pages.sorted(by: { $0.key < $1.key }) {
-            for reference in references {
-                guard let target = reference.target, files[target] != nil else { continue }
-                if reference.attribute == "poster" { posters[target] = posters[target] ?? page }
-                if EdgeRules.contentType(for: target).hasPrefix("video/") { clips[target] = clips[target] ?? page }
-            }
-        }
+        let (posters, clips) = heroMedia(files, pages: pages)
         for (target, page) in posters.sorted(by: { $0.key < $1.key }) {
             let size = files[target]!.count, limit = Budgets.bytes(budgets.posterKB)
             if size > limit {
@@ -140,6 +138,29 @@ extension SiteCheck {
         }
         return violations
     }
+
+    /// Posters and clips, each with the first page (by path) that shows it.
+    static func heroMedia(_ files: [String: Data], pages: [String: [Reference]]) -> (posters: [String: String], clips: [String: String]) {
+        var posters: [String: String] = [:], clips: [String: String] = [:]
+        for (page, references) in pages.sorted(by: { $0.key < $1.key }) {
+            for reference in references {
+                guard let target = reference.target, files[target] != nil else { continue }
+                if reference.attribute == "poster" { posters[target] = posters[target] ?? page }
+                if EdgeRules.contentType(for: target).hasPrefix("video/") { clips[target] = clips[target] ?? page }
+            }
+        }
+        return (posters, clips)
+    }
+
+    /// Every clip's real size against `hero_clip_kb`, so a maker sees how close a clip is before it fails.
+    static func clipSizes(_ files: [String: Data], pages: [String: [Reference]], budgets: Budgets) -> [ClipSize] {
+        heroMedia(files, pages: pages).clips.sorted(by: { $0.key < $1.key }).map { target, page in
+            ClipSize(path: target, page: page, bytes: files[target]!.count, limit: Budgets.bytes(budgets.heroClipKB))
+        }
+    }
+
+    /// `1.23 MB` (of 1,048,576 bytes), as the clip budget is written.
+    static func megabytes(_ bytes: Int) -> String { String(format: "%.2f MB", Double(bytes) / 1_048_576) }
 
     static func isProductPage(_ path: String) -> Bool {
         let parts = path.split(separator: "/")

@@ -34,20 +34,38 @@ public enum SiteCheck {
         public var description: String { "\(page): \(budget ?? "link"): \(message)" }
     }
 
+    /// A hero clip's measured size against `hero_clip_kb`, reported whether or not it fits.
+    public struct ClipSize: Codable, Sendable, Equatable, CustomStringConvertible {
+        /// Output path, e.g. `media/hero.0123abcd4567ef89.mp4`.
+        public var path: String
+        /// The first page that shows it.
+        public var page: String
+        public var bytes: Int
+        public var limit: Int
+
+        /// `hero clip /media/hero.….mp4: 1.2 MB of the 2.0 MB budget (hero_clip_kb), on drops/mugs/index.html`
+        public var description: String {
+            "hero clip /\(path): \(SiteCheck.megabytes(bytes)) of the \(SiteCheck.megabytes(limit)) budget (hero_clip_kb), on \(page)"
+        }
+    }
+
     public struct Report: Encodable, Sendable {
         public var pages: Int
         public var links: Int
         public var budgets: Budgets
+        /// Every hero clip's size, sorted by path.
+        public var clips: [ClipSize] = []
         public var violations: [Violation]
         public var passed: Bool { violations.isEmpty }
 
-        enum CodingKeys: String, CodingKey { case pages, links, budgets, violations, passed }
+        enum CodingKeys: String, CodingKey { case pages, links, budgets, clips, violations, passed }
 
         public func encode(to encoder: Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(pages, forKey: .pages)
             try container.encode(links, forKey: .links)
             try container.encode(budgets, forKey: .budgets)
+            try container.encode(clips, forKey: .clips)
             try container.encode(violations, forKey: .violations)
             try container.encode(passed, forKey: .passed)
         }
@@ -59,7 +77,8 @@ public enum SiteCheck {
         for (path, data) in files where path.hasSuffix(".html") { pages[path] = references(in: data) }
         let (links, linkViolations) = checkLinks(files, pages: pages)
         let budgetViolations = checkBudgets(files, pages: pages, budgets: budgets)
-        return Report(pages: pages.count, links: links, budgets: budgets, violations: linkViolations + budgetViolations)
+        return Report(pages: pages.count, links: links, budgets: budgets, clips: clipSizes(files, pages: pages, budgets: budgets),
+                      violations: linkViolations + budgetViolations)
     }
 
     public static func check(_ tree: OutputTree, budgets: Budgets) -> Report {

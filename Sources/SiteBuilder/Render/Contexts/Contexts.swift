@@ -284,8 +284,9 @@ struct Contexts: Sendable {
             "sources": .list(hero.clips.map { ["src": .string("/" + $0.path), "type": .string($0.contentType)] }),
             "poster": .string(poster.map { "/" + $0.path } ?? ""),
             "poster_srcset": .string(hero.posters.map { "/\($0.path) \($0.width)w" }.joined(separator: ", ")),
-            "width": .int(hero.clips.first?.width ?? poster?.width ?? 0),
-            "height": .int(hero.clips.first?.height ?? poster?.height ?? 0),
+            // The clip's own size, so the page reserves its box (no layout shift); a phone held
+            // upright gets a narrower box instead of a 16:9 crop.
+            "width": .int(width), "height": .int(height), "portrait": .bool(height > width),
         ]
     }
 

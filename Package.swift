@@ -53,9 +53,10 @@ let package = Package(
             plugins: ["EmbedFiles"]),
         .target(
             name: "SiteManifest",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
-            plugins: ["DropgenRevision"]),
-        // Writes the git revision that `DropgenVersion` reports before every build.
+            dependencies: ["SourceRevision", .product(name: "Crypto", package: "swift-crypto")]),
+        // The git revision that `DropgenVersion` reports, written before every build; linked into
+        // SiteManifest but not imported by it, so a commit recompiles only this target.
+        .target(name: "SourceRevision", plugins: ["DropgenRevision"]),
         .plugin(name: "DropgenRevision", capability: .buildTool()),
         // Writes SiteBuilder's Theme/ and Scaffold/Files/ into its code before every build.
         .plugin(name: "EmbedFiles", capability: .buildTool()),

@@ -14,6 +14,7 @@ set -euo pipefail
 # The layering: what each module may import, "ours | third-party". Nothing else.
 OURS="SiteManifest SiteSource TemplateKit MediaPipeline Publisher StockLedger Announce SiteBuilder LiveStock PreviewServer EdgeProbe MarketReport CCmarkGFM CHeif CWebP CZlib"
 declare -A ALLOWED=(
+    [SourceRevision]="                                                         |"
     [SiteManifest]="                                                           | Crypto"
     [SiteSource]="SiteManifest                                                 | Yams"
     [TemplateKit]="                                                            |"

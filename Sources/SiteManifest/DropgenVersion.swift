@@ -5,8 +5,13 @@ public enum DropgenVersion {
     public static let version = "0.9.0"
     /// The short git hash of the source the executable was built from, or "unknown" when it was
     /// built outside a git checkout. Written at build time by the `DropgenRevision` plugin
-    /// (Plugins/DropgenRevision).
-    public static let revision: String = generatedRevision
+    /// (Plugins/DropgenRevision) into the SourceRevision target, linked in but not imported: a
+    /// new commit then recompiles that one file, not every module that imports this one.
+    public static let revision: String = dropgenSourceRevision()
     /// "0.9.0 (f9651bf)".
     public static var description: String { "\(version) (\(revision))" }
 }
+
+/// Defined in SourceRevision's generated file.
+@_silgen_name("dropgen_source_revision")
+private func dropgenSourceRevision() -> String

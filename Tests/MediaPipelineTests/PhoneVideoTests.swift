@@ -82,6 +82,30 @@ import Testing
         #expect(red[0] > 180 && red[1] < 70 && red[2] < 70, "red \(red)")
     }
 
+    /// PQ (HDR10, as some phones and most cameras record it) goes through the same tone mapping;
+    /// the poster alone is encoded here.
+    @Test func pqPosterIsToneMappedToo() async throws {
+        let source = fixtures.drop("pq-\(UUID().uuidString).mp4")
+        defer { try? FileManager.default.removeItem(at: source) }
+        try ffmpeg(["-f", "lavfi", "-i", "color=c=0xB0B0B0:s=160x90:r=5:d=10.5,drawbox=x=0:y=0:w=80:h=90:color=red:t=fill,format=yuv420p",
+                    "-vf", "setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv,zscale=t=linear:npl=100,"
+                        + "format=gbrpf32le,zscale=p=bt2020:t=smpte2084:m=bt2020nc:r=tv,format=yuv420p10le",
+                    "-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error",
+                    "-color_primaries", "bt2020", "-color_trc", "smpte2084", "-colorspace", "bt2020nc", source.path])
+        let (pipeline, output) = makePipeline()
+        let plan = try pipeline.planHero(HeroRequest(source: dropSource, video: source, start: 0, duration: 10, posterAt: 1))
+        let clip = try #require(plan.jobs.compactMap { job -> ClipSpec? in
+            if case .clip(let spec) = job.work { return spec } else { return nil }
+        }.first)
+        #expect(clip.hdr?.transfer == "smpte2084" && clip.hdr?.primaries == "bt2020")
+        _ = try await pipeline.process(plan.jobs.filter { $0.outputPath == plan.posters[0].path }, outputRoot: output)
+        let poster = output.appendingPathComponent(plan.posters[0].path)
+        let red = try #require(try webpPixel(poster, x: 20, y: 45))
+        let grey = try #require(try webpPixel(poster, x: 140, y: 45))
+        #expect(red[0] > 180 && red[1] < 70 && red[2] < 70, "red \(red)")
+        #expect(abs(Int(grey[0]) - Int(grey[2])) < 12 && (150...200).contains(Int(grey[1])), "grey \(grey)")
+    }
+
     @Test func frameRateCapIsAnOption() throws {
         let (pipeline, _) = makePipeline { $0.maxFrameRate = 60 }
         let request = HeroRequest(source: dropSource, video: fixtures.drop("hlg.mov"), start: 0, duration: 10)

@@ -75,8 +75,8 @@ extension MarketReport {
         let judged = value.rows.filter { $0.maker != "market" && $0.rate != nil }
         let chart = judged.isEmpty ? nil : SVGChart.bars(
             id: "disputes", title: "Disputes answered within the policy's promise", xLabel: "answered in time (%)",
-            bars: judged.map { .init(label: "\($0.maker) · \($0.policy) (\($0.promiseHours ?? 0) h)", value: ($0.rate ?? 0) * 100) },
-            xMax: 100, format: { "\(Int($0))%" })
+            bars: judged.map { .init(label: "\($0.maker) · \($0.policy)", value: ($0.rate ?? 0) * 100) },
+            xMax: 100, format: { "\(Int($0.rounded()))%" })
         let table = ReportTable(
             name: "disputes", caption: "Dispute response compliance per maker and policy",
             columns: ["maker", "policy", "promise_hours", "disputes", "in_time", "late", "overdue", "pending", "rate", "median_hours"],
@@ -94,7 +94,7 @@ extension MarketReport {
         let value = sellThrough.value
         let chart = value.rows.isEmpty ? nil : SVGChart.bars(
             id: "sell-through", title: "Sell-through per drop", xLabel: "units sold of the edition (%)",
-            bars: value.rows.map { .init(label: $0.drop, value: $0.sellThrough * 100) }, xMax: 100, format: { "\(Int($0))%" })
+            bars: value.rows.map { .init(label: $0.drop, value: $0.sellThrough * 100) }, xMax: 100, format: { "\(Int($0.rounded()))%" })
         let table = ReportTable(
             name: "sell-through", caption: "Sell-through and time to sell out per drop",
             columns: ["drop", "maker", "edition", "sold", "sell_through", "opened", "sold_out_at", "hours_to_sell_out", "source", "closed"],
@@ -126,8 +126,8 @@ extension MarketReport {
             }
         }
         let chart = bars.isEmpty ? nil : SVGChart.bars(
-            id: "badge-lift", title: "Conversion of drops by makers with and without each badge (95% Wilson interval)",
-            xLabel: "orders per 100 views (%)", bars: bars, format: { Cell.number($0) + "%" })
+            id: "badge-lift", title: "Conversion with and without each badge",
+            xLabel: "orders per 100 views (%), with the 95% Wilson interval", bars: bars, format: { String(format: "%.2f%%", $0) })
         var rows: [[Cell]] = []
         for row in value.rows {
             for (name, group) in [("with", row.withBadge), ("without", row.without)] {
@@ -160,7 +160,7 @@ extension MarketReport {
         let chart = runs.isEmpty ? nil : SVGChart.line(
             id: "first-byte", title: "First-byte time p95 per kind, by probe run", xLabel: "probe run (UTC)", yLabel: "first byte p95 (ms)",
             xLabels: runs.map { String($0.prefix(16)).replacingOccurrences(of: "T", with: " ") }, series: series,
-            format: { Cell.number($0) + " ms" })
+            format: { Cell.number($0) })
         let table = ReportTable(
             name: "first-byte", caption: "First-byte time per probe run and kind",
             columns: ["probed_at", "kind", "requests", "p50_ms", "p95_ms"],
@@ -178,7 +178,7 @@ extension MarketReport {
             <style>
             body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;padding:1rem;max-width:52rem;line-height:1.45;color:#111;background:#fff}
             h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2.5rem;border-top:1px solid #ccc;padding-top:1rem}
-            svg{width:100%;height:auto;display:block;margin:1rem 0}svg text{fill:#111}svg .grid{stroke:#ddd}svg .axis{font-weight:bold}
+            svg{width:100%;height:auto;display:block;margin:1rem 0}svg text{fill:#111}
             .scroll{overflow-x:auto}table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0 1.5rem}
             th,td{border:1px solid #ccc;padding:.25rem .45rem;text-align:left;white-space:nowrap}td.n{text-align:right}
             caption{text-align:left;font-weight:bold;padding:.25rem 0}.definition{font-size:.9rem;color:#333}

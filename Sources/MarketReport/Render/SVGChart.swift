@@ -22,7 +22,7 @@ enum SVGChart {
     /// Points joined by lines over categorical x labels (months, weeks, probe runs).
     static func line(id: String, title: String, xLabel: String, yLabel: String, xLabels: [String], series: [Series],
                      yMax fixedMax: Double? = nil, format: (Double) -> String) -> String {
-        let height = 320.0, left = 64.0, right = 16.0, top = 40.0, bottom = 64.0 + Double((series.count + 2) / 3) * 18
+        let height = 320.0, left = 72.0, right = 40.0, top = 40.0, bottom = 64.0 + Double((series.count + 2) / 3) * 18
         let plotW = width - left - right, plotH = height - top - 64
         let top2 = fixedMax ?? niceMax(series.flatMap { $0.values.compactMap { $0 } }.max() ?? 0)
         var svg = open(id: id, title: title, height: height + bottom - 64)
@@ -34,7 +34,7 @@ enum SVGChart {
         for (index, label) in xLabels.enumerated() where index % every == 0 || index == xLabels.count - 1 {
             svg += "<text x=\"\(n(x(index)))\" y=\"\(n(top + plotH + 16))\" text-anchor=\"middle\">\(escape(label))</text>"
         }
-        svg += "<text x=\"\(n(left + plotW / 2))\" y=\"\(n(top + plotH + 36))\" text-anchor=\"middle\" class=\"axis\">\(escape(xLabel))</text>"
+        svg += "<text x=\"\(n(left + plotW / 2))\" y=\"\(n(top + plotH + 36))\" text-anchor=\"middle\" font-weight=\"bold\">\(escape(xLabel))</text>"
         for (number, line) in series.enumerated() {
             let colour = palette[number % palette.count]
             var path = "", pen = false
@@ -60,21 +60,23 @@ enum SVGChart {
     /// Horizontal bars from 0, with an interval drawn as a whisker when given.
     static func bars(id: String, title: String, xLabel: String, bars: [Bar], xMax fixedMax: Double? = nil,
                      format: (Double) -> String) -> String {
-        let left = 200.0, right = 24.0, top = 40.0, rowH = 22.0
+        let left = 190.0, right = 56.0, top = 40.0, rowH = 22.0
         let plotW = width - left - right, plotH = max(rowH, Double(bars.count) * rowH)
         let top2 = fixedMax ?? niceMax(bars.map { max($0.value, $0.high ?? 0) }.max() ?? 0)
         var svg = open(id: id, title: title, height: top + plotH + 56)
         func x(_ value: Double) -> Double { left + (top2 > 0 ? min(value, top2) / top2 : 0) * plotW }
         for tick in 0...4 {
             let value = top2 * Double(tick) / 4
-            svg += "<line x1=\"\(n(x(value)))\" y1=\"\(n(top))\" x2=\"\(n(x(value)))\" y2=\"\(n(top + plotH))\" class=\"grid\"/>"
+            svg += "<line x1=\"\(n(x(value)))\" y1=\"\(n(top))\" x2=\"\(n(x(value)))\" y2=\"\(n(top + plotH))\" stroke=\"#dddddd\"/>"
             svg += "<text x=\"\(n(x(value)))\" y=\"\(n(top + plotH + 16))\" text-anchor=\"middle\">\(escape(format(value)))</text>"
         }
-        svg += "<text x=\"\(n(left + plotW / 2))\" y=\"\(n(top + plotH + 36))\" text-anchor=\"middle\" class=\"axis\">\(escape(xLabel))</text>"
+        svg += "<text x=\"\(n(left + plotW / 2))\" y=\"\(n(top + plotH + 36))\" text-anchor=\"middle\" font-weight=\"bold\">\(escape(xLabel))</text>"
         for (index, bar) in bars.enumerated() {
             let y = top + Double(index) * rowH
             svg += "<text x=\"\(n(left - 6))\" y=\"\(n(y + 15))\" text-anchor=\"end\">\(escape(clip(bar.label)))</text>"
             svg += "<rect x=\"\(n(left))\" y=\"\(n(y + 4))\" width=\"\(n(x(bar.value) - left))\" height=\"\(n(rowH - 8))\" fill=\"\(palette[0])\"/>"
+            let end = max(x(bar.value), bar.high.map(x) ?? 0)
+            svg += "<text x=\"\(n(end + 4))\" y=\"\(n(y + 15))\">\(escape(format(bar.value)))</text>"
             if let low = bar.low, let high = bar.high {
                 let mid = y + rowH / 2
                 svg += "<path d=\"M\(n(x(low))) \(n(mid)) H\(n(x(high))) M\(n(x(low))) \(n(mid - 5)) V\(n(mid + 5)) M\(n(x(high))) \(n(mid - 5)) V\(n(mid + 5))\" stroke=\"#000000\" stroke-width=\"1.5\" fill=\"none\"/>"
@@ -95,10 +97,10 @@ enum SVGChart {
         var svg = ""
         for tick in 0...4 {
             let value = yMax * Double(tick) / 4, y = top + plotH - Double(tick) / 4 * plotH
-            svg += "<line x1=\"\(n(left))\" y1=\"\(n(y))\" x2=\"\(n(left + plotW))\" y2=\"\(n(y))\" class=\"grid\"/>"
+            svg += "<line x1=\"\(n(left))\" y1=\"\(n(y))\" x2=\"\(n(left + plotW))\" y2=\"\(n(y))\" stroke=\"#dddddd\"/>"
             svg += "<text x=\"\(n(left - 6))\" y=\"\(n(y + 4))\" text-anchor=\"end\">\(escape(format(value)))</text>"
         }
-        svg += "<text transform=\"translate(14 \(n(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\" class=\"axis\">\(escape(yLabel))</text>"
+        svg += "<text transform=\"translate(12 \(n(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\" font-weight=\"bold\">\(escape(yLabel))</text>"
         return svg
     }
 
@@ -120,7 +122,7 @@ enum SVGChart {
         return 10 * magnitude
     }
 
-    private static func clip(_ label: String) -> String { label.count > 30 ? String(label.prefix(29)) + "…" : label }
+    private static func clip(_ label: String) -> String { label.count > 28 ? String(label.prefix(27)) + "…" : label }
 
     /// Coordinates to one decimal, so the bytes do not depend on floating-point noise.
     static func n(_ value: Double) -> String {

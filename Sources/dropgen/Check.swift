@@ -10,8 +10,8 @@ struct Check: AsyncParsableCommand {
         discussion: """
             Everything `build` validates and the `publish:` section of dropgen.yaml, plus: every href/src/srcset/poster starting with / must resolve to \
             a built file, and pages must fit the `budgets:` of dropgen.yaml (defaults: page_kb_gzip 14, \
-            poster_kb 80, hero_clip_kb 2048, page_weight_kb 300). public/ is never touched. Exit 1 when \
-            anything fails.
+            poster_kb 80, hero_clip_kb 2048, page_weight_kb 300); every hero clip's size is printed against \
+            hero_clip_kb. public/ is never touched. Exit 1 when anything fails.
             """)
 
     @OptionGroup var siteOptions: SiteOptions

@@ -68,13 +68,18 @@ public struct AnnounceConfig: Sendable, Equatable {
 
     /// The section of the site's `dropgen.yaml`; nil when it has none (nothing is announced).
     public static func load(siteRoot: URL) throws(BuildFailed) -> AnnounceConfig? {
-        let file = siteRoot.appendingPathComponent(fileName)
-        guard let data = FileManager.default.contents(atPath: file.path) else { return nil }
         var log = DiagnosticLog()
-        guard let text = decodeUTF8(data, path: fileName, log: &log) else { throw BuildFailed(log) }
-        let config = read(yaml: text, fileName: fileName, log: &log)
+        let config = load(siteRoot: siteRoot, log: &log)
         try log.throwIfAny()
         return config
+    }
+
+    /// The same, adding its mistakes to `log` (as `dropgen check` does, with the site's own).
+    public static func load(siteRoot: URL, log: inout DiagnosticLog) -> AnnounceConfig? {
+        let file = siteRoot.appendingPathComponent(fileName)
+        guard let data = FileManager.default.contents(atPath: file.path),
+              let text = decodeUTF8(data, path: fileName, log: &log) else { return nil }
+        return read(yaml: text, fileName: fileName, log: &log)
     }
 
     /// Reads `announce:` out of a whole `dropgen.yaml` text; every mistake goes to `log`.

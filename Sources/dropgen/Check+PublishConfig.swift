@@ -1,3 +1,4 @@
+import Announce
 import Publisher
 import SiteSource
 
@@ -8,6 +9,11 @@ extension Check {
     func reportingPublishConfig<T>(_ body: () async throws -> T) async throws -> T {
         var publish = DiagnosticLog()
         _ = PublishConfig.load(siteRoot: siteOptions.root, log: &publish)
+        // `announce:` as well; what the publish reader saw already (invalid YAML) only once.
+        var announce = DiagnosticLog()
+        _ = AnnounceConfig.load(siteRoot: siteOptions.root, log: &announce)
+        let seenByPublish = Set(publish.all)
+        publish.add(contentsOf: announce.all.filter { !seenByPublish.contains($0) })
         let result: T
         do {
             result = try await body()

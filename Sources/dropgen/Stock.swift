@@ -1,3 +1,4 @@
+import Announce
 import ArgumentParser
 import Foundation
 import LiveStock
@@ -64,6 +65,7 @@ struct Stock: AsyncParsableCommand {
                 terminal.finishProgress()
                 let report = StockReport(outcomes: events.map { ($0, summary.outcomes[$0.id] ?? .duplicate) }, summary: summary)
                 json ? try printJSON(report) : print(report.text)
+                if !json, let announced = await updater.lastAnnouncements { print(announced.summary) }
                 if report.events.contains(where: { $0.outcome == "rejected" }) { throw ExitCode(1) }
             }
         }

@@ -61,11 +61,8 @@ final class ChannelReceiver: @unchecked Sendable {
             try await receiver.answer(request, route: "relay")
         }
         let (ports, continuation) = AsyncStream<Int>.makeStream()
-        // Stopping is a cancellation, which the server would log as an error.
-        var logger = Logger(label: "channel-receiver")
-        logger.logLevel = .critical
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
+                              onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
         receiver.task = Task { try await app.runService(gracefulShutdownSignals: []) }
         var iterator = ports.makeAsyncIterator()
         receiver.port = await iterator.next() ?? 0

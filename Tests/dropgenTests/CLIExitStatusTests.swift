@@ -57,6 +57,8 @@ import Glibc
                                       target, then only the pages that show it.
               live                    Keep stock and drop states true at the edge: checkout
                                       webhooks in, pages out within a second.
+              access                  List each early-access holder's personal link, to
+                                      send to them.
 
               See 'dropgen help <subcommand>' for detailed help.
 

@@ -1,8 +1,11 @@
 SWIFT ?= swift
-DROPGEN = .build/debug/dropgen
+DROPGEN = DROPGEN_ACCESS_SECRET="$${DROPGEN_ACCESS_SECRET:-$(DEMO_ACCESS_SECRET)}" .build/debug/dropgen
 # The sample site is dated around one market weekend; the demo builds it at a clock inside it
 # so that every drop state shows. Override with `make demo DEMO_NOW=…`.
 DEMO_NOW ?= 2026-12-04T12:00:00+01:00
+# The sample market's mugs have early access: personal links need a secret (a real site keeps its
+# own in the environment, e.g. a CI secret). This one is for the demo only.
+DEMO_ACCESS_SECRET ?= sample-market-demo-access-secret
 
 .PHONY: deps build demo preview test fuzz clean
 

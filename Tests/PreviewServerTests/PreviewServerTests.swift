@@ -71,9 +71,10 @@ import Testing
     }
 
     static func start(htmlCacheControl: String = EdgeRules.defaultRevalidateCacheControl,
-                      liveCacheControl: String = EdgeRules.defaultLiveCacheControl, stock: StockLedger? = nil) async throws -> Running {
+                      liveCacheControl: String = EdgeRules.defaultLiveCacheControl, stock: StockLedger? = nil,
+                      extra: [String: String] = [:]) async throws -> Running {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("dropgen-serve-\(UUID().uuidString)")
-        for (path, text) in files {
+        for (path, text) in files.merging(extra, uniquingKeysWith: { _, new in new }) {
             let url = root.appendingPathComponent(path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(text.utf8).write(to: url)
@@ -184,6 +185,23 @@ import Testing
             // Pages keep the HTML rule.
             #expect(try await server.get("/drops/mugs/").headers["cache-control"] == EdgeRules.defaultRevalidateCacheControl)
             #expect(try await server.get("/live/nothing.json").status == 404)
+        } catch {
+            try await server.stop()
+            throw error
+        }
+        try await server.stop()
+    }
+
+    /// Anything under `access/` (the personal early-access pages) as the edge serves it: kept by
+    /// no cache and never indexed.
+    @Test func servesPrivateFilesUncachedAndUnindexed() async throws {
+        let server = try await Self.start(extra: ["static/access/abc/index.html": "<p>yours</p>\n"])
+        do {
+            let page = try await server.get("/access/abc/")
+            #expect(page.status == 200)
+            #expect(page.headers["cache-control"] == "private, no-store")
+            #expect(page.headers["x-robots-tag"] == "noindex")
+            #expect(try await server.get("/drops/mugs/").headers["x-robots-tag"] == nil)
         } catch {
             try await server.stop()
             throw error

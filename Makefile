@@ -40,6 +40,10 @@ preview: build
 # The Publisher's integration tests need a real S3 server: start SeaweedFS (and the fault proxy)
 # first, export its endpoint and keys, and stop it afterwards whatever the outcome. The tests'
 # scratch sites go to a temporary folder of this run's own (TMPDIR), removed afterwards.
+# The release build, once per `make test` (scripts/release.sh: static Swift runtime, stripped, man
+# page), then scripts/test-install.sh as root: the binary alone with the repository and the
+# toolchain hidden (build, check, publish the sample site), `make install`/`uninstall` into a
+# scratch PREFIX, and the .deb installed, used and removed.
 test: deps
 	@bash scripts/test-check-layering.sh
 	@bash scripts/install-deps.sh --test
@@ -47,6 +51,8 @@ test: deps
 	@eval "$$(bash scripts/s3-server.sh start)" && scratch="$$(mktemp -d)" \
 		&& trap 'bash scripts/s3-server.sh stop; rm -rf "$$scratch"' EXIT && TMPDIR="$$scratch" $(SWIFT) test --skip-build
 	@FUZZ_SECONDS=$(TEST_FUZZ_SECONDS) SWIFT=$(SWIFT) bash scripts/fuzz.sh
+	@SWIFT=$(SWIFT) bash scripts/release.sh
+	@SWIFT=$(SWIFT) bash scripts/test-install.sh
 
 # libFuzzer targets for every parser (Fuzz/, built with address sanitizer into .build-fuzz/), one
 # after another for FUZZ_SECONDS each; `make test` runs each for TEST_FUZZ_SECONDS.
@@ -82,3 +88,24 @@ bench-live: deps
 .PHONY: bench-compare
 bench-compare: deps
 	@BASE="$(BASE)" BASE_BIN="$(BASE_BIN)" bash scripts/bench-compare.sh
+
+# Installing dropgen like a tool: one executable (the Swift runtime and the default theme built in)
+# and its man page. `make release` builds them into .build-release/; `make install` copies exactly
+# these two files under PREFIX (and DESTDIR), `make uninstall` removes exactly these two files;
+# `make deb` packages them as .build-release/dropgen_<version>_<arch>.deb (/usr/bin/dropgen).
+PREFIX ?= /usr/local
+INSTALLED = $(DESTDIR)$(PREFIX)/bin/dropgen $(DESTDIR)$(PREFIX)/share/man/man1/dropgen.1
+.PHONY: release install uninstall deb
+release: deps
+	@SWIFT=$(SWIFT) bash scripts/release.sh
+
+install: release
+	install -D -m 755 .build-release/dropgen $(DESTDIR)$(PREFIX)/bin/dropgen
+	install -D -m 644 .build-release/dropgen.1 $(DESTDIR)$(PREFIX)/share/man/man1/dropgen.1
+
+uninstall:
+	rm -f $(INSTALLED)
+
+deb: release
+	@bash scripts/install-deps.sh --deb
+	@bash scripts/deb.sh

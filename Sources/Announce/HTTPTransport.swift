@@ -9,7 +9,9 @@ public struct HTTPTransport: AnnounceTransport {
     /// The most of an answer read: ids and errors are small.
     public static let maxResponseBytes = 1 << 20
 
-    public init(timeout: TimeAmount = .seconds(20)) { self.timeout = timeout }
+    /// The client keeps trying to connect until the deadline, so this is also what a channel
+    /// that cannot be reached costs a run (once: the channel is then left for the next run).
+    public init(timeout: TimeAmount = .seconds(10)) { self.timeout = timeout }
 
     public func execute(_ request: OutboundRequest) async throws -> InboundResponse {
         var outbound = HTTPClientRequest(url: request.url)

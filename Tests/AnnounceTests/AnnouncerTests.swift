@@ -191,6 +191,7 @@ import Testing
 
         let telegram = try #require(fixture.receiver.received.first { $0.route == "telegram.sendPhoto" })
         let caption = try #require(telegram.string("caption"))
+        #expect(caption.hasPrefix("<b>Early access for Repeat &lt;buyer&gt; holders</b>\n<a href=\"https://market.example/drops/mugs/\">"))
         #expect(caption.contains("&lt;b&gt;Mugs&lt;/b&gt; &amp; &quot;tea&quot;"))
         #expect(caption.contains("Early access for Repeat &lt;buyer&gt; holders"))
         #expect(telegram.string("photo") == poster)
@@ -198,6 +199,7 @@ import Testing
         let discord = try #require(fixture.receiver.received.first { $0.route == "discord.create" })
         let embed = try #require((discord.value("embeds") as? [[String: Any]])?.first)
         let description = try #require(embed["description"] as? String)
+        #expect(description.hasPrefix("**Early access for Repeat \\<buyer\\> holders** · by Clay & Kiln\n"))
         #expect(description.contains("Early access for Repeat \\<buyer\\> holders"))
         #expect((embed["title"] as? String)?.utf16.count == 256)
         #expect((embed["image"] as? [String: Any])?["url"] as? String == poster)
@@ -208,6 +210,7 @@ import Testing
         // The catalog's line for the drop: its title escaped for Discord markdown, cut at 120.
         let pin = try #require(fixture.receiver.received.last { $0.route == "discord.create" })
         let pinText = try #require(((pin.value("embeds") as? [[String: Any]])?.first?["description"]) as? String)
+        #expect(pinText.hasPrefix("🟢 [\\<b\\>Mugs"))
         #expect(pinText.contains("\\<b\\>Mugs\\</b\\> & \"tea\" @\u{200B}everyone \\*\\*bold\\*\\* \\[x\\]\\(https\\://evil\\.example\\)"))
     }
 }

@@ -38,7 +38,7 @@ let package = Package(
             name: "dropgen",
             dependencies: [
                 "SiteBuilder", "SiteManifest", "SiteSource", "MediaPipeline", "Publisher", "PreviewServer",
-                "StockLedger", "LiveStock", "Announce",
+                "StockLedger", "LiveStock", "MarketReport", "EdgeProbe", "Announce",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(

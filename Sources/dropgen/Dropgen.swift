@@ -23,7 +23,7 @@ struct Dropgen: AsyncParsableCommand {
             """,
         version: "dropgen \(DropgenVersion.description)",
         subcommands: [Init.self, New.self, Build.self, Check.self, Serve.self, NextRebuild.self, Publish.self, Deploys.self,
-                      Rollback.self, Stock.self, Live.self, Access.self, Announce.self])
+                      Rollback.self, Stock.self, Live.self, Access.self, Announce.self, Report.self, Probe.self])
 
     /// ArgumentParser exits 64 on usage errors; dropgen promises 2, as most Unix tools do. The
     /// other statuses come from `runReportingErrors` (Terminal.swift).

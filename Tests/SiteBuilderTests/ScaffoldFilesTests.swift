@@ -46,7 +46,7 @@ import Testing
     /// `.gitignore` is stored as `gitignore` (in the source tree it would apply to the folder).
     @Test func gitignoreIsWrittenWithItsDot() throws {
         let written = try Scaffold.siteFiles(now: Fixture.now, timeZone: TimeZone(identifier: "UTC")!)
-        #expect(written[".gitignore"] == "public/\n.dropgen-cache/\n.edge/\n.dropgen-live/\n")
+        #expect(written[".gitignore"] == "public/\n.dropgen-cache/\n.edge/\n.dropgen-live/\nreports/\n")
         #expect(written["gitignore"] == nil)
         #expect(written["dropgen.yaml"]?.contains("\ntimezone: UTC\n") == true)
     }

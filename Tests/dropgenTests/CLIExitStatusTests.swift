@@ -59,6 +59,10 @@ import Glibc
                                       webhooks in, pages out within a second.
               access                  List each early-access holder's personal link, to
                                       send to them.
+              report                  Write the market report: repeat purchases, pickups,
+                                      disputes, sell-through, badge lift, first-byte time.
+              probe                   Time the live site as a phone reaches it: first byte
+                                      of pages and hero media, and their cache headers.
 
               See 'dropgen help <subcommand>' for detailed help.
 

@@ -49,7 +49,9 @@ for path in "$@"; do [ ! -e "$path" ] || mount --bind "$work/empty" "$path"; don
 for path in "$@"; do [ ! -e "$path" ] || [ -z "$(ls -A "$path")" ] || { echo "relocation: $path is not hidden" >&2; exit 1; }; done
 if ldd "$work/bin/dropgen" | grep "not found"; then exit 1; fi
 cd "$work/site"
-as_nobody=(setpriv --reuid=nobody --regid=nogroup --clear-groups env -i PATH=/usr/bin:/bin HOME="$work/site" TMPDIR=/tmp)
+# The sample market has early access: its personal links need a secret (the demo's; see the Makefile).
+as_nobody=(setpriv --reuid=nobody --regid=nogroup --clear-groups env -i PATH=/usr/bin:/bin HOME="$work/site" TMPDIR=/tmp
+           DROPGEN_ACCESS_SECRET=sample-market-demo-access-secret)
 "${as_nobody[@]}" "$work/bin/dropgen" --version
 "${as_nobody[@]}" "$work/bin/dropgen" build --now "$now"
 "${as_nobody[@]}" "$work/bin/dropgen" check --now "$now"

@@ -9,6 +9,8 @@
 #   BENCH_DROPS (10000), BENCH_ROUNDS (3), BENCH_DIR (a fresh temporary folder).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The sample market has early access: its personal links need a secret (the demo's by default).
+export DROPGEN_ACCESS_SECRET="${DROPGEN_ACCESS_SECRET:-sample-market-demo-access-secret}"
 
 N="${BENCH_DROPS:-10000}"
 ROUNDS="${BENCH_ROUNDS:-3}"

@@ -94,11 +94,13 @@ public enum EdgeProbe {
         public var objects: [Object]
         public var kinds: [KindSummary]
         public var problems: [String]
+        /// What the probe left out by its bounds (not a failure).
+        public var notes: [String]
         public var requests: Int
         public var passed: Bool { problems.isEmpty }
 
         enum CodingKeys: String, CodingKey {
-            case base, samples, objects, kinds, problems, requests, passed
+            case base, samples, objects, kinds, problems, notes, requests, passed
             case probedAt = "probed_at", heroFirstByteBudgetMs = "hero_first_byte_budget_ms"
         }
 
@@ -111,6 +113,7 @@ public enum EdgeProbe {
             try container.encode(objects, forKey: .objects)
             try container.encode(kinds, forKey: .kinds)
             try container.encode(problems, forKey: .problems)
+            try container.encode(notes, forKey: .notes)
             try container.encode(requests, forKey: .requests)
             try container.encode(passed, forKey: .passed)
         }
@@ -126,7 +129,7 @@ public enum EdgeProbe {
         let started = ContinuousClock.now
         var requests = 0
         var stoppedEarly = false
-        var problems: [String] = []
+        var problems: [String] = [], notes: [String] = []
 
         /// The site's own path of a URL (a bucket's root and index key taken off).
         func sitePath(_ url: ProbeURL) -> String {
@@ -201,7 +204,7 @@ public enum EdgeProbe {
             }
         }
         if media.count > options.maxMedia {
-            problems.append("\(media.count) hero clips and posters referenced; probed the first \(options.maxMedia)")
+            notes.append("\(media.count) hero clips and posters referenced; probed the first \(options.maxMedia)")
             media = Array(media.prefix(options.maxMedia))
         }
         for (url, kind) in media { objects.append(await probe(url, kind: kind, keepBody: false).0) }
@@ -219,7 +222,7 @@ public enum EdgeProbe {
         }
         return Report(base: options.base.description, probedAt: probedAt, samples: options.samples,
                       heroFirstByteBudgetMs: options.heroFirstByteBudgetMs, objects: objects, kinds: kinds,
-                      problems: problems, requests: requests)
+                      problems: problems, notes: notes, requests: requests)
     }
 
     static func summary(_ kind: Kind, _ objects: [Object]) -> KindSummary? {

@@ -126,6 +126,7 @@ struct Probe: AsyncParsableCommand {
         for object in report.objects {
             if let cache = object.samples.last?.cache, !cache.isEmpty { print("\(LineSafe.terminalEscaped(object.path)): \(LineSafe.terminalEscaped(cache))") }
         }
+        for note in report.notes { print("note: \(LineSafe.terminalEscaped(note))") }
         for problem in report.problems { print("problem: \(LineSafe.terminalEscaped(problem))") }
         if let recorded { print("appended \(recorded) rows to \(ProbeLog.file)") }
         print(report.passed ? "OK: hero media within \(EdgeProbe.format(report.heroFirstByteBudgetMs)) ms at p95, headers as the edge rules say."

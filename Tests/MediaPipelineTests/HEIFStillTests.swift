@@ -30,6 +30,24 @@ import Testing
         #expect(topLeft[0] < 80 && topLeft[2] > 180, "blue at the top left: \(topLeft)")
     }
 
+    /// HEIF pictures are oriented in memory, JPEGs by ffmpeg's filters: both must agree for
+    /// every EXIF value (a 3×2 picture of distinct pixels, compared pixel for pixel).
+    @Test(arguments: 1...8) func inMemoryOrientationMatchesTheFilters(_ value: Int) throws {
+        var stored: [UInt8] = []
+        for index in 0..<6 { stored += [UInt8(index * 40), UInt8(255 - index * 40), UInt8(index), 255] }
+        let orientation = EXIFOrientation(value: value)
+        let turned = orientation.apply(to: HEIFDecoder.Picture(rgba: stored, width: 3, height: 2))
+        let raw = fixtures.root.appendingPathComponent("orient-\(value).rgba")
+        try Data(stored).write(to: raw)
+        defer { try? FileManager.default.removeItem(at: raw) }
+        var arguments = ["-f", "rawvideo", "-pix_fmt", "rgba", "-s", "3x2", "-i", raw.path]
+        if !orientation.filters.isEmpty { arguments += ["-vf", orientation.filters.joined(separator: ",")] }
+        let expected = try ffmpeg(arguments + ["-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1"])
+        let size: [Int] = orientation.swapsDimensions ? [2, 3] : [3, 2]
+        #expect([turned.width, turned.height] == size)
+        #expect(turned.rgba == [UInt8](expected))
+    }
+
     @Test func avifIsReadByTheSameLibrary() async throws {
         let (pipeline, output) = makePipeline { $0.stillWidths = [300] }
         let plan = try pipeline.planStill(StillRequest(source: dropSource, image: fixtures.drop("stored.avif")))

@@ -50,6 +50,8 @@ public struct AnnounceReport: Sendable, Equatable, Codable {
     /// Sent, but the channel's answer was lost (a timeout, a crash): not sent again.
     public var unconfirmed: [Item] = []
     public var failed: [Item] = []
+    /// Pending ones dropped because the drop moved on before they could be sent.
+    public var superseded: [Item] = []
     public var catalogs: [Catalog] = []
     public var messages: [Message] = []
     /// Channels skipped, with the reason (an unset environment variable, an unreachable host).
@@ -58,7 +60,7 @@ public struct AnnounceReport: Sendable, Equatable, Codable {
     public var error: String?
 
     enum CodingKeys: String, CodingKey {
-        case target, baseline, events, sent, pending, unconfirmed, failed, catalogs, messages, skipped, error
+        case target, baseline, events, sent, pending, unconfirmed, failed, superseded, catalogs, messages, skipped, error
         case dryRun = "dry_run"
     }
 
@@ -87,6 +89,7 @@ public struct AnnounceReport: Sendable, Equatable, Codable {
         for item in unconfirmed {
             lines.append("unconfirmed: \(item.kind) of \(item.drop) to \(item.channel) may have been posted (\(item.error ?? "no answer")); not sent again")
         }
+        for item in superseded { lines.append("dropped: \(item.kind) of \(item.drop) to \(item.channel) (\(item.error ?? "")); no longer true") }
         for item in failed { lines.append("failed: \(item.kind) of \(item.drop) to \(item.channel) (\(item.error ?? "")); given up") }
         for (channel, reason) in skipped.sorted(by: { $0.key < $1.key }) { lines.append("channel \(channel) skipped: \(reason)") }
         if lines.isEmpty { lines.append("announcements: nothing new") }

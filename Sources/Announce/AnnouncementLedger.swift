@@ -20,6 +20,8 @@ public struct AnnouncementLedger: Sendable, Equatable, Codable {
         case unconfirmed
         /// Given up after `Announcer.maxAttempts` runs.
         case failed
+        /// Not sent: by the time it could be, the drop had moved on (an opening of a drop now sold out).
+        case superseded
     }
 
     public struct Delivery: Sendable, Equatable, Codable {
@@ -86,7 +88,7 @@ public struct AnnouncementLedger: Sendable, Equatable, Codable {
 
     /// Forgets the oldest finished deliveries beyond `keptSent`.
     mutating func trim() {
-        let finished = deliveries.indices.filter { [.sent, .unconfirmed, .failed].contains(deliveries[$0].status) }
+        let finished = deliveries.indices.filter { [.sent, .unconfirmed, .failed, .superseded].contains(deliveries[$0].status) }
         guard finished.count > Self.keptSent else { return }
         let drop = Set(finished.prefix(finished.count - Self.keptSent))
         deliveries = deliveries.indices.filter { !drop.contains($0) }.map { deliveries[$0] }

@@ -65,6 +65,7 @@ public struct Announcer: Sendable {
                 ledger.deliveries.append(.init(event: event, channel: channel.name, status: .pending, attempts: 0))
             }
         }
+        report.superseded = supersede(&ledger, catalog: catalog).map(item)
         ledger.drops = EventDiff.snapshot(catalog)
         ledger.updatedAt = now
         if dryRun {
@@ -102,6 +103,29 @@ public struct Announcer: Sendable {
             ledger.catalogs[name]?.status = .pending
         }
         return unconfirmed
+    }
+
+    /// Pending deliveries that are no longer true: early access, an opening or last units of a
+    /// drop that has sold out or closed since, a scheduled drop that is gone or open.
+    func supersede(_ ledger: inout AnnouncementLedger, catalog: LiveCatalog) -> [AnnouncementLedger.Delivery] {
+        var states: [String: String] = [:]
+        for drop in catalog.drops { states[drop.slug] = drop.state }
+        var dropped: [AnnouncementLedger.Delivery] = []
+        for index in ledger.deliveries.indices where ledger.deliveries[index].status == .pending {
+            let event = ledger.deliveries[index].event
+            let state = states[event.drop.slug] ?? "gone"
+            let stale: Bool = switch event.kind {
+            case .scheduled: state != "scheduled"
+            case .earlyAccess, .opened, .lastUnits: !["early_access", "live"].contains(state)
+            case .soldOut: !["sold_out"].contains(state)
+            case .closed: false
+            }
+            guard stale else { continue }
+            ledger.deliveries[index].status = .superseded
+            ledger.deliveries[index].lastError = "the drop is \(state) now"
+            dropped.append(ledger.deliveries[index])
+        }
+        return dropped
     }
 
     private func deliver(_ driver: any ChannelDriver, ledger: inout AnnouncementLedger, catalog: LiveCatalog,

@@ -159,6 +159,12 @@ import Testing
         #expect(report.pending.map(\.channel) == ["market-telegram"])
         let json = String(decoding: try report.json(), as: UTF8.self)
         #expect(!json.contains("secret-token") && !json.contains(ChannelReceiver.botToken))
+
+        // Sold out before Telegram could hear of the opening: that news is dropped, the sell-out kept.
+        let later = try await announcer.run(catalog: Catalogs.catalog(Catalogs.drop("mugs", "sold_out", remaining: 0)))
+        #expect(later.superseded.map { "\($0.channel) \($0.kind)" } == ["market-telegram opened"])
+        #expect(later.summary.contains("dropped: opened of mugs to market-telegram (the drop is sold_out now); no longer true"))
+        #expect(later.pending.map { "\($0.channel) \($0.kind)" } == ["market-telegram sold_out"])
     }
 
     @Test func dryRunPrintsEveryRequestAndSendsNothing() async throws {

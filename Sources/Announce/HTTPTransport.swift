@@ -9,9 +9,12 @@ public struct HTTPTransport: AnnounceTransport {
     /// The most of an answer read: ids and errors are small.
     public static let maxResponseBytes = 1 << 20
 
-    /// The client keeps trying to connect until the deadline, so this is also what a channel
+    public init(timeout: TimeAmount = .seconds(20)) { self.timeout = timeout }
+
+    /// The client retries a connection that fails for up to its connect timeout: what a channel
     /// that cannot be reached costs a run (once: the channel is then left for the next run).
-    public init(timeout: TimeAmount = .seconds(10)) { self.timeout = timeout }
+    static let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: HTTPClient.Configuration(
+        timeout: .init(connect: .seconds(3), read: .seconds(20))))
 
     public func execute(_ request: OutboundRequest) async throws -> InboundResponse {
         var outbound = HTTPClientRequest(url: request.url)
@@ -19,7 +22,7 @@ public struct HTTPTransport: AnnounceTransport {
         for (name, value) in request.headers.sorted(by: { $0.key < $1.key }) { outbound.headers.add(name: name, value: value) }
         outbound.headers.add(name: "user-agent", value: "dropgen-announce")
         outbound.body = .bytes(ByteBuffer(bytes: request.body))
-        let response = try await HTTPClient.shared.execute(outbound, timeout: timeout)
+        let response = try await Self.client.execute(outbound, timeout: timeout)
         let body = try await response.body.collect(upTo: Self.maxResponseBytes)
         var headers: [String: String] = [:]
         for header in response.headers { headers[header.name.lowercased()] = header.value }

@@ -9,6 +9,7 @@ public enum ProbeLog {
 
     public struct Refused: Error, CustomStringConvertible {
         public var description: String
+        public init(description: String) { self.description = description }
     }
 
     /// The report's rows as CSV lines (RFC 4180), without the header.

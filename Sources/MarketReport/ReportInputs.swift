@@ -89,6 +89,10 @@ public struct ReportInputs: Sendable {
 
     private static func table(_ file: String, columns: [String], root: URL, log: inout DiagnosticLog) -> CSVTable? {
         let path = root.appendingPathComponent(file).path
+        if SiteFolder(root: root).leaves(path) {
+            log.add(Diagnostic(file: file, message: SiteFolder.leavesMessage))
+            return nil
+        }
         guard let bytes = FileManager.default.contents(atPath: path) else { return nil }
         guard let text = decodeUTF8(bytes, path: file, log: &log) else { return nil }
         do {

@@ -25,8 +25,18 @@ public enum ReportWriter {
                               + "\(other.path), which is built or published")
             }
         }
-        var isDirectory: ObjCBool = false
         let manager = FileManager.default
+        // Any built folder (a manifest) or folder target (its mark) above or at the folder: published.
+        var ancestor = URL(fileURLWithPath: path)
+        while ancestor.path != "/" {
+            for mark in [".dropgen/manifest.json", ".dropgen-meta/dropgen-target"]
+            where manager.fileExists(atPath: ancestor.appendingPathComponent(mark).path) {
+                throw Refused(description: "--out \(folder.path): a report holds business data and may not be written into "
+                              + "\(ancestor.path), which holds a build or a publish target (\(mark))")
+            }
+            ancestor.deleteLastPathComponent()
+        }
+        var isDirectory: ObjCBool = false
         guard manager.fileExists(atPath: folder.path, isDirectory: &isDirectory) else { return }
         guard isDirectory.boolValue else { throw Refused(description: "--out \(folder.path): is a file, not a folder") }
         let contents = (try? manager.contentsOfDirectory(atPath: folder.path)) ?? []

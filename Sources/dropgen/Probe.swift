@@ -71,7 +71,11 @@ struct Probe: AsyncParsableCommand {
         var recorded: Int?
         if hasSite {
             recorded = try await runReportingErrors(terminal) {
-                try ProbeLog.append(report, to: root.appendingPathComponent(ProbeLog.file))
+                let log = root.appendingPathComponent(ProbeLog.file)
+                if SiteFolder(root: root).leaves(log.path) || SiteFolder(root: root).leaves(log.deletingLastPathComponent().path) {
+                    throw ProbeLog.Refused(description: "\(ProbeLog.file): \(SiteFolder.leavesMessage); nothing was recorded")
+                }
+                return try ProbeLog.append(report, to: log)
             }
         }
         if json {

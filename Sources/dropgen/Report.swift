@@ -41,18 +41,20 @@ struct Report: AsyncParsableCommand {
     @Flag(name: .long, help: "Print report.json on standard output as well.")
     var json = false
 
+    func validate() throws {
+        // The day's start is taken in the site's zone later; the text is checked here (a usage error).
+        if let since, ReportPeriod.parseSince(since, timeZone: TimeZone(identifier: "UTC")!) == nil {
+            throw ValidationError("--since \(since): expected a day such as 2026-09-01 or an RFC 3339 time")
+        }
+    }
+
     func run() async throws {
         let terminal = Terminal(quiet: true)
         let root = siteOptions.root
         let (report, folder, files) = try await runReportingErrors(terminal) { () async throws -> (MarketReport, URL, [String]) in
             let config = try SiteConfig.load(root: root)
             var sinceDate: Date?
-            if let since {
-                guard let date = ReportPeriod.parseSince(since, timeZone: config.timeZone) else {
-                    throw ValidationError("--since \(since): expected a day such as 2026-09-01 or an RFC 3339 time")
-                }
-                sinceDate = date
-            }
+            if let since { sinceDate = ReportPeriod.parseSince(since, timeZone: config.timeZone) }
             let period = ReportPeriod(since: sinceDate, now: clock.date, timeZone: config.timeZone)
             let ledger = config.stockFrom == nil ? nil
                 : try await StockFrom.ledger(siteRoot: root, override: nil, build: root.appendingPathComponent("public"))

@@ -54,8 +54,12 @@ private final class ElementCounter: NSObject, XMLParserDelegate {
         let public_ = root.appendingPathComponent("public")
         try FileManager.default.createDirectory(at: root.appendingPathComponent("mine"), withIntermediateDirectories: true)
         try Data("x".utf8).write(to: root.appendingPathComponent("mine/notes.txt"))
+        let built = root.appendingPathComponent("elsewhere")
+        try FileManager.default.createDirectory(at: built.appendingPathComponent(".dropgen"), withIntermediateDirectories: true)
+        try Data("{}".utf8).write(to: built.appendingPathComponent(".dropgen/manifest.json"))
         let cases: [(URL, String)] = [
             (public_.appendingPathComponent("report"), "--out \(public_.path)/report: a report holds business data and may not be written into or around \(public_.path), which is built or published"),
+            (built.appendingPathComponent("r"), "--out \(built.path)/r: a report holds business data and may not be written into \(built.path), which holds a build or a publish target (.dropgen/manifest.json)"),
             (root.appendingPathComponent("mine"), "--out \(root.path)/mine: the folder holds files dropgen did not write (no .dropgen-report); choose an empty or new folder"),
         ]
         for (folder, message) in cases {

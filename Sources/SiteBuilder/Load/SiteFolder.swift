@@ -4,20 +4,20 @@ import Foundation
 /// templates, static files, media) may be a link, or sit in a linked folder, only when its real
 /// path is inside the site's real folder. A template linked to `/proc/self/environ` would
 /// otherwise put the build's environment into every page.
-struct SiteFolder: Sendable {
+public struct SiteFolder: Sendable {
     /// The site root with its links resolved.
     let realRoot: String
 
-    init(root: URL) {
+    public init(root: URL) {
         realRoot = Self.realPath(root.path) ?? root.standardizedFileURL.path
     }
 
-    static let leavesMessage = "is a symbolic link that leaves the site folder"
+    public static let leavesMessage = "is a symbolic link that leaves the site folder"
 
     /// Whether the file or folder at `path` (absolute) resolves to a place outside the site. A
     /// path that cannot be resolved (missing, or a dangling link) does not leave: reading it fails,
     /// and says so.
-    func leaves(_ path: String) -> Bool {
+    public func leaves(_ path: String) -> Bool {
         guard let real = Self.realPath(path) else { return false }
         return real != realRoot && !real.hasPrefix(realRoot + "/")
     }

@@ -51,7 +51,7 @@ tree forbidden \
     "TemplateKit/T.swift=public import Yams\n" \
     "MediaPipeline/X.swift=@preconcurrency import ArgumentParser\n"
 expect forbidden 1 \
-    "forbidden/MediaPipeline/X.swift:1: MediaPipeline may not import ArgumentParser (allowed: SiteManifest CWebP Crypto)" \
+    "forbidden/MediaPipeline/X.swift:1: MediaPipeline may not import ArgumentParser (allowed: SiteManifest CHeif CWebP Crypto)" \
     "forbidden/PreviewServer/P.swift:1: PreviewServer may not import Publisher (allowed: SiteManifest SiteSource SiteBuilder StockLedger Hummingbird HTTPTypes NIOCore Logging)" \
     "forbidden/SiteBuilder/Deep/More.swift:2: SiteBuilder may not import Publisher (allowed: SiteManifest SiteSource TemplateKit MediaPipeline StockLedger CCmarkGFM CZlib Crypto)" \
     "forbidden/SiteBuilder/Feeds.swift:2: SiteBuilder may not import Publisher (allowed: SiteManifest SiteSource TemplateKit MediaPipeline StockLedger CCmarkGFM CZlib Crypto)" \

@@ -57,6 +57,7 @@ public struct Announcer: Sendable {
             if !dryRun { try await store.write(AnnouncementLedger(baselineAt: now, drops: EventDiff.snapshot(catalog))) }
             return report
         }
+        let original = ledger
         report.unconfirmed = recover(&ledger).map(item)
         let events = EventDiff.events(before: ledger.drops, after: catalog, lastUnits: config.lastUnits)
         report.events = events.map(\.id)
@@ -67,13 +68,17 @@ public struct Announcer: Sendable {
         }
         report.superseded = supersede(&ledger, catalog: catalog).map(item)
         ledger.drops = EventDiff.snapshot(catalog)
-        ledger.updatedAt = now
         if dryRun {
             try preview(ledger, catalog: catalog, into: &report)
             return report
         }
-        // The events are recorded before any is sent: a run killed now sends them next time.
-        try await store.write(ledger)
+        // The events are recorded before any is sent: a run killed now sends them next time. A
+        // run that changes nothing writes nothing (a re-deploy costs the ledger's one read).
+        if ledger != original {
+            ledger.updatedAt = now
+            try await store.write(ledger)
+        }
+        let beforeDelivery = ledger
         var budget = WaitBudget(left: waitBudget)
         for channel in config.channels {
             let (driver, missing) = ChannelDrivers.make(channel, environment: environment)
@@ -83,7 +88,10 @@ public struct Announcer: Sendable {
             }
             try await deliver(driver, ledger: &ledger, catalog: catalog, budget: &budget, report: &report)
         }
-        try await store.write(ledger)
+        if ledger != beforeDelivery {
+            ledger.updatedAt = now
+            try await store.write(ledger)
+        }
         collect(ledger, into: &report)
         return report
     }

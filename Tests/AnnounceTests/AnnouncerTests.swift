@@ -22,7 +22,10 @@ import Testing
         // The event, then the pinned catalog (Discord); the event (Telegram, no poster: a message).
         #expect(fixture.routes() == ["discord.create", "discord.create", "telegram.sendMessage"])
 
+        let requestsBefore = fixture.target.counters.requests
         let again = try await announcer.run(catalog: Catalogs.catalog(Catalogs.drop("mugs", "live")))
+        // Nothing changed: the ledger is read, not written again.
+        #expect(fixture.target.counters.requests - requestsBefore == 1)
         #expect(again.sent.isEmpty && again.pending.isEmpty)
         #expect(again.catalogs.map(\.action) == [.unchanged])
         #expect(fixture.receiver.received.count == 3)

@@ -59,6 +59,8 @@ import Glibc
                                       webhooks in, pages out within a second.
               access                  List each early-access holder's personal link, to
                                       send to them.
+              announce                Send the pending drop announcements (Discord,
+                                      Telegram, webhooks) for what a target serves.
               report                  Write the market report: repeat purchases, pickups,
                                       disputes, sell-through, badge lift, first-byte time.
               probe                   Time the live site as a phone reaches it: first byte

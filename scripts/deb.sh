@@ -51,5 +51,5 @@ Description: static-site generator and edge publisher for micro-drop markets
  them to a folder or an S3-compatible bucket. One executable: the Swift runtime
  and the default theme are built in.
 CONTROL
-dpkg-deb --root-owner-group -Zxz --build "$root" "$OUT/$name.deb" >/dev/null
+dpkg-deb --root-owner-group -Zgzip --build "$root" "$OUT/$name.deb" >/dev/null
 echo "$OUT/$name.deb"

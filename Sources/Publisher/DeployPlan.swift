@@ -114,7 +114,9 @@ extension DeployPlan {
             return DeployRecord.File(path: entry.path, sha256: entry.sha256, size: entry.size,
                                      contentType: entry.contentType, cacheControl: cacheControl, hashed: hashed)
         }
+        // Records name personal pages by a hash of their path (`DeployRecord.File.recordedPath`).
         let liveFiles = Dictionary((live?.files ?? []).map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        func liveFile(_ path: String) -> DeployRecord.File? { liveFiles[DeployRecord.File.recordedPath(path)] }
 
         var uploads: [Upload] = []
         var kept: [String] = []
@@ -123,7 +125,7 @@ extension DeployPlan {
             let isPage = [.revalidate, .live].contains(EdgeRules.cacheClass(for: file.path)) || EdgeRules.fileExtension(file.path) == "html"
             let group: Group = file.hashed ? .hashedAssets
                 : (isPage ? (remote[file.path] == nil ? .newPages : .pages) : .otherFiles)
-            if let reason = uploadReason(file, remote: remote[file.path], live: liveFiles[file.path]) {
+            if let reason = uploadReason(file, remote: remote[file.path], live: liveFile(file.path)) {
                 uploads.append(Upload(key: file.path, source: .file(file.path), size: file.size, headers: file.headers,
                                       reason: reason, group: group, createOnly: file.hashed))
             } else {
@@ -145,10 +147,11 @@ extension DeployPlan {
         let manifestSHA = SHA256.hash(data: (try? BuildManifest(files: entries).encoded()) ?? Data()).hex
         var record: DeployRecord?
         var newPointer: LivePointer?
-        let liveMatches = live.map { $0.files == files } ?? false
+        let recorded = files.map(\.recorded)
+        let liveMatches = live.map { $0.files == recorded.sorted { $0.path < $1.path } } ?? false
         if !(uploads.isEmpty && liveMatches && remote[LivePointer.key] != nil) {
             let id = DeployRecord.makeID(now: now, manifestSHA256: manifestSHA)
-            let made = DeployRecord(id: id, createdAt: RFC3339.format(now), manifestSHA256: manifestSHA, files: files)
+            let made = DeployRecord(id: id, createdAt: RFC3339.format(now), manifestSHA256: manifestSHA, files: recorded)
             record = made
             let next = pointer?.moving(to: id, at: now) ?? LivePointer(id: id, history: [], updatedAt: RFC3339.format(now))
             newPointer = next
@@ -180,8 +183,9 @@ extension DeployPlan {
         // A personal page the new deploy does not have (revoked, or its drop gone) goes now,
         // whatever the retention window and the grace period: its link must stop working.
         let current = record?.referencedKeys ?? live?.referencedKeys ?? []
-        for object in remote.values.sorted(by: { $0.key < $1.key })
-            where EdgeRules.isPrivate(object.key) && !current.contains(object.key) && ours.contains(object.key) {
+        for object in remote.values.sorted(by: { $0.key < $1.key }) where EdgeRules.isPrivate(object.key) {
+            let named = DeployRecord.File.recordedPath(object.key)
+            guard !DeployRecord.File.isSealed(object.key), !current.contains(named), ours.contains(named) else { continue }
             prune.append(PruneCandidate(key: object.key, size: object.size, lastModified: object.lastModified))
         }
         for object in remote.values.sorted(by: { $0.key < $1.key })

@@ -40,6 +40,24 @@ public struct DeployRecord: Codable, Sendable, Equatable {
         /// A personal early-access page: deleted as soon as a publish no longer has it.
         var isPrivate: Bool { EdgeRules.isPrivate(path) }
 
+        /// The path as a record stores it. A personal page's path holds its holder's token, and
+        /// records sit on the target beside what it serves: a record names such a page only by
+        /// the SHA-256 of its path (`access/#<hex>`, never a real key: `#` starts a fragment),
+        /// from which no token can be had. Its real key is found again by listing `access/`.
+        static func recordedPath(_ path: String) -> String {
+            guard EdgeRules.isPrivate(path), !isSealed(path) else { return path }
+            return EdgeRules.privateFolder + "#" + SHA256.hash(data: Data(path.utf8)).hex
+        }
+
+        static func isSealed(_ path: String) -> Bool { path.hasPrefix(EdgeRules.privateFolder + "#") }
+
+        /// This file as a record stores it (see `recordedPath`).
+        var recorded: File {
+            var file = self
+            file.path = Self.recordedPath(path)
+            return file
+        }
+
         enum CodingKeys: String, CodingKey {
             case path, sha256, size, hashed
             case contentType = "content_type"

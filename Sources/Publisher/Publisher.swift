@@ -124,6 +124,19 @@ public struct Publisher: Sendable {
                                              cacheControl: file.cacheControl, sha256: file.sha256)
             if let objectKey = file.objectKey { remote[objectKey] = RemoteObject(key: objectKey, size: file.size, sha256: file.sha256) }
         }
+        // The record names personal pages by a hash of their path only: their keys come from a
+        // listing of their folder (one request more, for a site that has them), matched to it.
+        let sealed = live.files.filter(\.isPrivate)
+        if !sealed.isEmpty {
+            let byName = Dictionary(sealed.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+            for file in sealed { remote[file.path] = nil }
+            for object in try await target.list(prefix: EdgeRules.privateFolder) {
+                guard let file = byName[DeployRecord.File.recordedPath(object.key)] else { continue }
+                remote[object.key] = RemoteObject(key: object.key, size: object.size, lastModified: object.lastModified,
+                                                  contentType: file.contentType, cacheControl: file.cacheControl,
+                                                  sha256: file.sha256)
+            }
+        }
         remote[key] = RemoteObject(key: key, size: data.count)
         remote[LivePointer.key] = RemoteObject(key: LivePointer.key, size: 0)
         return TargetState(remote: remote, pointer: pointer, live: live, retained: [live], named: live.referencedKeys,

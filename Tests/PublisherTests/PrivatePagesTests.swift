@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 @testable import Publisher
@@ -16,7 +17,7 @@ import Testing
             DeployPlanTests.file("access/kept/index.html", Self.sha.b, cache: EdgeRules.privateCacheControl),
             DeployPlanTests.file("access/revoked/index.html", Self.sha.b, cache: EdgeRules.privateCacheControl),
             DeployPlanTests.file("drops/old/index.html", Self.sha.c),
-        ])
+        ].map(\.recorded))
         let remote = ["index.html", "access/kept/index.html", "access/revoked/index.html", "drops/old/index.html",
                       ".dropgen/objects/\(Self.sha.a)", ".dropgen/objects/\(Self.sha.c)", live.key]
             .map { DeployPlanTests.remote($0, age: 60) }
@@ -28,7 +29,12 @@ import Testing
         // An ordinary page stays for the retention window (the live deploy is in it) and the grace period.
         #expect(!plan.prune.contains { $0.key == "drops/old/index.html" })
         let record = try! #require(plan.record)
-        #expect(record.files.first { $0.path == "access/kept/index.html" }?.cacheControl == "private, no-store")
+        let kept = DeployRecord.File.recordedPath("access/kept/index.html")
+        #expect(kept == "access/#" + SHA256.hash(data: Data("access/kept/index.html".utf8)).hex)
+        #expect(record.files.first { $0.path == kept }?.cacheControl == "private, no-store")
+        // The record names a personal page by a hash of its path, never by the token in it.
+        #expect(!record.files.contains { $0.path.contains("kept") || $0.path.contains("revoked") })
+        #expect(!plan.uploads.contains { $0.key == "access/kept/index.html" })
         #expect(!record.referencedKeys.contains(".dropgen/objects/\(Self.sha.b)"))
         #expect(!plan.uploads.contains { $0.key == ".dropgen/objects/\(Self.sha.b)" })
     }

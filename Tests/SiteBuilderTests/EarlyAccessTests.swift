@@ -230,6 +230,9 @@ import Testing
         let personalSHA = try BuildManifest.decode(Data(contentsOf: build.appendingPathComponent(".dropgen/manifest.json")))
             .files.filter { $0.path.hasPrefix("access/") }.map(\.sha256)
         #expect(Set(objects).isDisjoint(with: personalSHA))
+        // The records at the target (served beside the pages by a plain static host) name the
+        // personal pages by a hash of their path only: no token can be read from them.
+        try Self.expectNoToken(tokens, under: edge.appendingPathComponent(".dropgen"))
 
         try fixture.write("content/drops/mugs.md", Fixture.drop("""
             early_access: { opens: 2026-12-04T10:00:00+01:00, badges: [repeat-buyer], buy_url: "\(Self.earlyURL)", revoke: [ben] }
@@ -244,5 +247,15 @@ import Testing
         let rollback = try await Publisher(target: LocalFolderTarget(root: edge, site: fixture.root, build: build), config: config).rollback()
         #expect(!rollback.copied.contains { $0.hasPrefix("access/") })
         #expect(!FileManager.default.fileExists(atPath: edge.appendingPathComponent("access/\(revoked)").path))
+        try Self.expectNoToken(tokens, under: edge.appendingPathComponent(".dropgen"))
+    }
+
+    static func expectNoToken(_ tokens: [String], under folder: URL, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
+        #expect(!files.isEmpty, sourceLocation: sourceLocation)
+        for file in files where !file.hasDirectoryPath {
+            let text = String(decoding: try Data(contentsOf: file), as: UTF8.self)
+            for token in tokens { #expect(!text.contains(token), "\(file.lastPathComponent) names a token", sourceLocation: sourceLocation) }
+        }
     }
 }

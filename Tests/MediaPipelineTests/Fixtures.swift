@@ -8,16 +8,27 @@ struct Fixtures: Sendable {
     var drops: URL { root.appendingPathComponent("content/drops") }
     func drop(_ name: String) -> URL { drops.appendingPathComponent(name) }
 
-    static let shared: Fixtures = {
+    /// The fixture site's folder; its files exist once `shared()` has returned.
+    static let site: Fixtures = {
         let root = FileManager.default.temporaryDirectory
             .appendingPathComponent("dropgen-media-tests-\(UUID().uuidString)/site")
         let fixtures = Fixtures(root: root)
-        try! fixtures.make()
+        try! FileManager.default.createDirectory(at: fixtures.drops, withIntermediateDirectories: true)
         return fixtures
     }()
 
+    /// The fixture site with its media made, once per test run. Made on a thread of its own and
+    /// awaited (each suite's `init() async`): ffmpeg takes seconds here, and a `static let` that
+    /// made it would hold every cooperative thread waiting for it (both of CI's two), starving
+    /// the other suites' tests.
+    static func shared() async -> Fixtures { await made.value }
+
+    private static let made = Task<Fixtures, Never> {
+        try! await onThread { try site.make() }
+        return site
+    }
+
     private func make() throws {
-        try FileManager.default.createDirectory(at: drops, withIntermediateDirectories: true)
         // 25 s of 320×180 with a sine tone: the hero source for most tests (audio must be dropped).
         try ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30", "-f", "lavfi", "-i", "sine=frequency=440",
                     "-t", "25", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", drop("clip.mp4").path])
@@ -68,11 +79,11 @@ struct Fixtures: Sendable {
 /// A pipeline over the fixture site with its own cache folder, so tests can run in parallel.
 func makePipeline(_ configure: (inout MediaOptions) -> Void = { _ in }) -> (MediaPipeline, output: URL) {
     // Beside the fixture site, so one test run leaves one folder in the temp directory.
-    let scratch = Fixtures.shared.root.deletingLastPathComponent().appendingPathComponent("run-\(UUID().uuidString)")
+    let scratch = Fixtures.site.root.deletingLastPathComponent().appendingPathComponent("run-\(UUID().uuidString)")
     var options = MediaOptions()
     options.cacheDirectory = scratch.appendingPathComponent("cache").path
     configure(&options)
-    return (MediaPipeline(siteRoot: Fixtures.shared.root, options: options), scratch.appendingPathComponent("public"))
+    return (MediaPipeline(siteRoot: Fixtures.site.root, options: options), scratch.appendingPathComponent("public"))
 }
 
 let dropSource = MediaSource(file: "content/drops/mug.md", line: 7, key: "hero")
@@ -90,6 +101,14 @@ func ffprobe(_ url: URL) throws -> [String: Any] {
 
 struct ToolFailed: Error, CustomStringConvertible {
     var description: String
+}
+
+/// Runs `work` on a thread of its own and waits for it without holding one of the cooperative
+/// threads (two on CI) that every other suite's tests run on.
+func onThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try work() }) }.start()
+    }
 }
 
 /// Runs a tool by its PATH name; stdout goes to a file so nothing can block on a full pipe.

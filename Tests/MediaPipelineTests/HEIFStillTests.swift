@@ -6,7 +6,8 @@ import Testing
 /// HEIC, HEIF and AVIF stills: decoded by libheif, oriented, and turned into the same WebP
 /// variants and placeholder as a JPEG of the same picture.
 @Suite struct HEIFStillTests {
-    let fixtures = Fixtures.shared
+    let fixtures: Fixtures
+    init() async { fixtures = await Fixtures.shared() }
 
     /// The stored picture of every file here: 600×300, blue with a red square at the top left,
     /// shown rotated 90° clockwise (300×600, the square at the top right).

@@ -3,7 +3,8 @@ import Testing
 @testable import MediaPipeline
 
 @Suite struct HeroTests {
-    let fixtures = Fixtures.shared
+    let fixtures: Fixtures
+    init() async { fixtures = await Fixtures.shared() }
 
     @Test func clipIsTrimmedSilentFaststartAndPlannedExactly() async throws {
         let (pipeline, output) = makePipeline { $0.webm = true }
@@ -106,7 +107,8 @@ import Testing
     ])
     func fifteenSecondsOf720pFitTheBudget(size: [Int], footage: String, posters: [[Int]]) async throws {
         let source = fixtures.root.appendingPathComponent("content/drops/footage-\(UUID().uuidString).mp4")
-        try ffmpeg(["-f", "lavfi", "-i", footage, "-t", "16", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "18", source.path])
+        // Seconds of encoding: off the cooperative threads.
+        try await onThread { try ffmpeg(["-f", "lavfi", "-i", footage, "-t", "16", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "18", source.path]) }
         defer { try? FileManager.default.removeItem(at: source) }
         let (pipeline, output) = makePipeline()
         let plan = try pipeline.planHero(HeroRequest(source: dropSource, video: source, start: 0.5, duration: 15))

@@ -4,7 +4,8 @@ import Testing
 
 /// Video as phones record it: upright 9:16, HDR (10-bit HEVC in HLG), 60 fps, a display matrix.
 @Suite struct PhoneVideoTests {
-    let fixtures = Fixtures.shared
+    let fixtures: Fixtures
+    init() async { fixtures = await Fixtures.shared() }
 
     /// "720p" is the short side, whichever way the phone was held; posters follow the clip.
     @Test(arguments: [

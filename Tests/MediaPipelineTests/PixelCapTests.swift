@@ -5,13 +5,14 @@ import Testing
 /// Decompression bombs: pictures over `media.max_pixels` are refused from their headers, before
 /// ffprobe or ffmpeg decode a pixel.
 @Suite struct PixelCapTests {
-    let fixtures = Fixtures.shared
+    let fixtures: Fixtures
+    init() async { fixtures = await Fixtures.shared() }
     let still = MediaSource(file: "content/drops/mug.md", line: 9, key: "images[1].src")
 
     /// 12000×12000 black pixels in under a megabyte (zlib at level 9 makes 140 KB of it):
     /// decoding it took over a gigabyte.
     static let bomb: URL = {
-        let url = Fixtures.shared.drop("bomb.png")
+        let url = Fixtures.site.drop("bomb.png")
         try! BlackPNG.make(width: 12000, height: 12000).write(to: url)
         return url
     }()

@@ -3,7 +3,8 @@ import Testing
 @testable import MediaPipeline
 
 @Suite struct StillTests {
-    let fixtures = Fixtures.shared
+    let fixtures: Fixtures
+    init() async { fixtures = await Fixtures.shared() }
     let source = MediaSource(file: "content/drops/mug.md", line: 9, key: "images[0].src")
 
     @Test func largePhotoGetsThreeWidthsAndAPlaceholder() async throws {

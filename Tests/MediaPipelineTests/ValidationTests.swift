@@ -3,7 +3,8 @@ import Testing
 @testable import MediaPipeline
 
 @Suite struct ValidationTests {
-    let fixtures = Fixtures.shared
+    let fixtures: Fixtures
+    init() async { fixtures = await Fixtures.shared() }
     let still = MediaSource(file: "content/drops/mug.md", line: 9, key: "images[1].src")
 
     func heroError(_ video: String, start: Double = 0, duration: Double = 10, posterAt: Double? = nil,

@@ -66,11 +66,11 @@ struct Timeout: Error, CustomStringConvertible {
     var description: String { "gave up waiting for \(what)" }
 }
 
-/// Waits until `condition` holds, looking every 10 ms, for at most 60 s: for what has no
+/// Waits until `condition` holds, looking every 10 ms, for at most 120 s: for what has no
 /// notification (a checkpoint, a log line). Not a timing assertion: it only bounds the test
 /// (generously: the whole suite runs in parallel on two cores).
 func eventually(_ what: String, _ condition: @Sendable () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(60)
+    let deadline = ContinuousClock.now + .seconds(120)
     while try await !condition() {
         guard ContinuousClock.now < deadline else { throw Timeout(what: what) }
         try await Task.sleep(for: .milliseconds(10))

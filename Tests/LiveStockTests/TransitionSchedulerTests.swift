@@ -4,13 +4,15 @@ import Testing
 @testable import LiveStock
 
 /// The scheduler against a virtual clock: its sleeps move the clock, so hours pass at once and
-/// each refresh's time is exact.
+/// each refresh's time is exact. Naps of an hour, not the server's 30 s: each nap is a few task
+/// hops, and 50 virtual hours of 30 s naps (6,000) took over a minute on CI's two cores while
+/// the whole suite's other tests ran beside them.
 @Suite struct TransitionSchedulerTests {
     static let start = Date(timeIntervalSince1970: 1_796_000_000)
 
     static func scheduler(_ sink: RecordingSink, _ clock: TestClock, lines: LogLines = LogLines(),
                           status: LiveStatus = LiveStatus()) -> TransitionScheduler {
-        TransitionScheduler(sink: sink, lane: UpdateLane(), clock: clock.live, backoff: Backoff(), maxNap: .seconds(30),
+        TransitionScheduler(sink: sink, lane: UpdateLane(), clock: clock.live, backoff: Backoff(), maxNap: .seconds(3600),
                             logger: LiveLogger(log: lines.log, now: { clock.now }), status: status)
     }
 
@@ -60,7 +62,7 @@ import Testing
         let clock = TestClock.virtual(Self.start)
         let sink = FailingRefreshSink(failures: 2)
         let lines = LogLines()
-        let scheduler = TransitionScheduler(sink: sink, lane: UpdateLane(), clock: clock.live, backoff: Backoff(), maxNap: .seconds(30),
+        let scheduler = TransitionScheduler(sink: sink, lane: UpdateLane(), clock: clock.live, backoff: Backoff(), maxNap: .seconds(3600),
                                             logger: LiveLogger(log: lines.log, now: { clock.now }), status: LiveStatus())
         let task = Task { await scheduler.run() }
         defer { task.cancel() }

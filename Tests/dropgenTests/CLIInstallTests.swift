@@ -6,28 +6,6 @@ import Testing
     /// `dropgen 0.9.0 (f9651bf)`, or `(unknown)` for a build outside git.
     static var version: Regex<(Substring, Substring)> { /[0-9]+\.[0-9]+\.[0-9]+ \(([0-9a-f]{7,40}|unknown)\)/ }
 
-    /// Runs the binary with `environment` replacing the whole environment.
-    static func run(_ arguments: [String], environment: [String: String]) throws -> CLITests.Result {
-        let process = Process()
-        process.executableURL = CLITests.binary
-        process.arguments = arguments
-        process.environment = environment
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("dropgen-cli-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: out.path + ".out", contents: nil)
-        FileManager.default.createFile(atPath: out.path + ".err", contents: nil)
-        defer {
-            try? FileManager.default.removeItem(atPath: out.path + ".out")
-            try? FileManager.default.removeItem(atPath: out.path + ".err")
-        }
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out.path + ".out"))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: out.path + ".err"))
-        try process.run()
-        process.waitUntilExit()
-        return CLITests.Result(status: process.terminationStatus,
-                               stdout: try String(contentsOfFile: out.path + ".out", encoding: .utf8),
-                               stderr: try String(contentsOfFile: out.path + ".err", encoding: .utf8))
-    }
-
     @Test func versionNamesTheReleaseAndTheRevisionEverywhere() throws {
         let printed = try CLITests.run(["--version"])
         #expect(printed.status == 0 && printed.stderr.isEmpty)
@@ -64,7 +42,7 @@ import Testing
         files["content/drops/glaze.jpg"] = "not decoded: the tools are looked for first"
         let withMedia = try CLITests.site(files)
         defer { try? FileManager.default.removeItem(at: withMedia) }
-        let refused = try Self.run(["build", "--site", withMedia.path, "--now", "2026-12-01T00:00:00Z"], environment: environment)
+        let refused = try CLITests.run(["build", "--site", withMedia.path, "--now", "2026-12-01T00:00:00Z"], environment: environment)
         #expect(refused.status == 1)
         #expect(refused.stderr == """
             content/drops/mugs.md:6:12: images[0].src: ffprobe and ffmpeg are not on PATH, and this site has 1 media file \
@@ -76,7 +54,7 @@ import Testing
 
         let withoutMedia = try CLITests.site(CLITests.files)
         defer { try? FileManager.default.removeItem(at: withoutMedia) }
-        let built = try Self.run(["build", "--site", withoutMedia.path, "--now", "2026-12-01T00:00:00Z"], environment: environment)
+        let built = try CLITests.run(["build", "--site", withoutMedia.path, "--now", "2026-12-01T00:00:00Z"], environment: environment)
         #expect(built.status == 0, "\(built.stderr)")
         #expect(FileManager.default.fileExists(atPath: withoutMedia.appendingPathComponent("public/drops/mugs/index.html").path))
     }

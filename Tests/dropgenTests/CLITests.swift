@@ -12,11 +12,13 @@ import Testing
         var stderr: String
     }
 
-    static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
+    /// `environment`, when given, replaces the whole environment.
+    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String]? = nil) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
+        if let environment { process.environment = environment }
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("dropgen-cli-\(UUID().uuidString)")
         FileManager.default.createFile(atPath: out.path + ".out", contents: nil)
         FileManager.default.createFile(atPath: out.path + ".err", contents: nil)
